@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ContinuityConfig(AppConfig):
+    name = "continuity"
+    verbose_name = "Business continuity"

@@ -1,0 +1,83 @@
+"""Real-browser journeys: Playwright for Python driving Debian's chromium (never
+`playwright install`), with axe-core from npm checking every page visited."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture
+def demo_site(live_server, settings):
+    """The live server with the demo organisations and sign-ins loaded."""
+    from thrive.demo import load_demo_data
+
+    settings.DEBUG = True
+    load_demo_data()
+    settings.DEBUG = False
+    return live_server
+
+
+class AccessibilityError(AssertionError):
+    pass
+
+
+def check_accessibility(page):
+    """Run axe-core (WCAG 2.0–2.2 A and AA) on a styled page; fail on serious or critical."""
+    page.wait_for_selector("body.govuk-frontend-supported")
+    page.evaluate(AXE.read_text())
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: "tag",
+            values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})"""
+    )
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    if bad:
+        details = "\n".join(
+            f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+            for v in bad
+        )
+        raise AccessibilityError(f"axe-core found problems on {page.url}:\n{details}")
+
+
+@pytest.fixture
+def axe():
+    return check_accessibility
+
+
+@pytest.fixture
+def console_errors(page):
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors

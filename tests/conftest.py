@@ -1,0 +1,63 @@
+import pytest
+from django.core.cache import cache
+
+from thrive.models import Role
+
+from .factories import ServiceFactory, WorkGroupFactory, person
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits live in the cache: start every test with a clean slate."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def service(db):
+    return ServiceFactory()
+
+
+@pytest.fixture
+def work_group(db):
+    return WorkGroupFactory()
+
+
+@pytest.fixture
+def manager(service):
+    return person(Role.SERVICE_MANAGER, service=service)
+
+
+@pytest.fixture
+def worker(service):
+    return person(Role.SERVICE_WORKER, service=service)
+
+
+@pytest.fixture
+def admin_user(db):
+    return person(Role.SYSTEM_ADMIN)
+
+
+@pytest.fixture
+def verified_client(client):
+    """A client whose second factor counts as verified, for roles that need one."""
+
+    def sign_in(user):
+        client.force_login(user)
+        if user.has_role(Role.SYSTEM_ADMIN):
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+            session = client.session
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests make many accounts; the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,90 @@
+import factory
+from django.conf import settings
+
+from thrive.models import (
+    AcceptableUsePolicy,
+    District,
+    Membership,
+    Organisation,
+    PolicyAcceptance,
+    Role,
+    Service,
+    User,
+    WorkGroup,
+)
+
+PASSWORD = "Correct-Horse-42!"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = Organisation.Kind.PROVIDER
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    provider = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Service {n}")
+    district = District.ASHFORD
+
+
+class WorkGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkGroup
+
+    organisation = factory.SubFactory(
+        OrganisationFactory, kind=Organisation.Kind.HEALTH_PARTNER
+    )
+    name = factory.Sequence(lambda n: f"Work group {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n:03d}")
+    full_name = factory.Faker("name", locale="en_GB")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def accept_current_policy(user):
+    policy = AcceptableUsePolicy.current()
+    if policy:
+        PolicyAcceptance.objects.get_or_create(
+            user=user, policy=policy, defaults={"name_given": user.full_name}
+        )
+    return user
+
+
+def person(role, *, service=None, work_group=None, district="", accepted=True, **fields):
+    """A person holding `role` in the given scope, who has accepted the AUP by default."""
+    if role in (Role.SERVICE_MANAGER, Role.SERVICE_WORKER):
+        service = service or ServiceFactory()
+        fields.setdefault("organisation", service.provider)
+    elif role in (Role.TRAY_ADMIN, Role.CLINICIAN):
+        work_group = work_group or WorkGroupFactory()
+        fields.setdefault("organisation", work_group.organisation)
+    elif role == Role.EHPS_OFFICER:
+        district = district or District.ASHFORD
+    user = UserFactory(**fields)
+    Membership.objects.create(
+        user=user, role=role, service=service, work_group=work_group, district=district
+    )
+    if accepted:
+        accept_current_policy(user)
+    return user
+
+
+__all__ = ["PASSWORD", "person", "settings"]

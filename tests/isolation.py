@@ -1,0 +1,89 @@
+"""The isolation harness: every URL that takes an object id, tried by every role against an
+object of another tenant, must answer 404.
+
+Each area registers its object URLs in OBJECT_URLS: the URL name, how to find the kwargs of
+a foreign object in the other tenant's world, and the roles that may legitimately see other
+tenants' objects of that kind (for example system administrators, who administer the whole
+deployment). A URL pattern with parameters that is in neither OBJECT_URLS nor NOT_OBJECT_URLS
+fails the suite, so a new view cannot skip the check."""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from thrive.models import District, Organisation, Role
+
+from .factories import OrganisationFactory, ServiceFactory, WorkGroupFactory, person
+
+
+@dataclass
+class World:
+    """One tenant's slice of the deployment: a provider's service in a district, a health
+    partner's work group, and a person in every role."""
+
+    service: object
+    work_group: object
+    people: dict = field(default_factory=dict)
+
+
+def build_world(district: str, label: str) -> World:
+    provider = OrganisationFactory(name=f"Provider {label}")
+    service = ServiceFactory(provider=provider, name=f"Service {label}", district=district)
+    health = OrganisationFactory(
+        name=f"Health partner {label}", kind=Organisation.Kind.HEALTH_PARTNER
+    )
+    group = WorkGroupFactory(organisation=health, name=f"Work group {label}")
+    world = World(service=service, work_group=group)
+    for role in Role:
+        world.people[role] = person(
+            role,
+            service=service if role in (Role.SERVICE_MANAGER, Role.SERVICE_WORKER) else None,
+            work_group=group if role in (Role.TRAY_ADMIN, Role.CLINICIAN) else None,
+            district=district if role == Role.EHPS_OFFICER else "",
+            username=f"{role.value}-{label}".lower(),
+        )
+    return world
+
+
+def home_and_other_worlds() -> tuple[World, World]:
+    return build_world(District.ASHFORD, "home"), build_world(District.CANTERBURY, "other")
+
+
+@dataclass(frozen=True)
+class ObjectUrl:
+    kwargs: Callable[[World], dict]
+    sees_other_tenants: frozenset = frozenset()
+
+
+OBJECT_URLS: dict[str, ObjectUrl] = {
+    "service_detail": ObjectUrl(
+        lambda other: {"pk": other.service.pk},
+        sees_other_tenants=frozenset({Role.SYSTEM_ADMIN}),
+    ),
+    "work_group_detail": ObjectUrl(
+        lambda other: {"pk": other.work_group.pk},
+        # SEND officers delegate tasks to any health partner's work tray.
+        sees_other_tenants=frozenset({Role.SYSTEM_ADMIN, Role.SEND_OFFICER}),
+    ),
+    "person_detail": ObjectUrl(
+        lambda other: {"pk": other.people[Role.SERVICE_WORKER].pk},
+        sees_other_tenants=frozenset({Role.SYSTEM_ADMIN}),
+    ),
+}
+
+# URL patterns with parameters that name no tenant-owned object, and why.
+NOT_OBJECT_URLS: dict[str, str] = {}
+
+
+def parameterised_url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
+    """The names of every URL pattern (at any depth) whose route takes parameters."""
+    resolver = resolver or get_resolver()
+    names = set()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            names |= parameterised_url_names(entry, namespace)
+        elif isinstance(entry, URLPattern) and entry.pattern.regex.groups:
+            names.add(f"{prefix}{entry.name}" if entry.name else repr(entry.pattern))
+    return names

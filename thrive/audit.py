@@ -1,0 +1,69 @@
+"""Writing the audit trail. Every view of a child's record, every change, export, print and
+download calls `record`; the trail is written by the application so it works on SQLite as well
+as PostgreSQL (where a trigger also forbids changing or deleting rows)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from .models import AuditEvent
+
+
+def record(
+    request,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    user=None,
+    organisation=None,
+    note: str = "",
+    object_type: str = "",
+    object_id: str = "",
+) -> AuditEvent:
+    """Append one event: who (the request's user unless `user` is given), when, what and from
+    where. `note` is a short description and must never hold a record's contents."""
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    if user is not None and not user.is_authenticated:
+        user = None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        organisation = organisation or _organisation_of(obj)
+    if organisation is None and user is not None:
+        organisation = user.organisation
+    return AuditEvent.objects.create(
+        user=user,
+        username=user.username if user else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        organisation=organisation,
+        request_id=getattr(request, "request_id", "") if request else "",
+        ip_address=client_address(request) if request else None,
+        note=note[:200],
+    )
+
+
+def _organisation_of(obj):
+    for attr in ("organisation", "provider"):
+        value = getattr(obj, attr, None)
+        if value is not None:
+            return value
+    return None
+
+
+def client_address(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or the address the trusted proxies saw."""
+    from django.conf import settings
+
+    trusted = settings.ALLAUTH_TRUSTED_PROXY_COUNT
+    if trusted:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= trusted:
+            return forwarded[-trusted]
+    return request.META.get("REMOTE_ADDR") or None

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from thrive.demo import SIGN_INS, DemoRefused, load_demo_data
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo organisations and sign-ins (DEBUG only)."
+
+    def handle(self, *args, **options):
+        try:
+            load_demo_data()
+        except DemoRefused as refusal:
+            raise CommandError(str(refusal)) from refusal
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
+        for username, description in SIGN_INS:
+            self.stdout.write(f"  {username:<10} {description}")
+        self.stdout.write(f"  Password for all: {settings.DEMO_PASSWORD}")

@@ -1,0 +1,138 @@
+"""Request-wide rules: a request id for the audit trail, session time limits, the second
+factor for the roles that need one, and the Acceptable Use Policy gate."""
+
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from . import audit
+from .models import AcceptableUsePolicy
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+# Pages a signed-in person can reach before the second factor and the AUP: signing out,
+# the gates themselves, and the session keep-alive the timeout dialog uses.
+GATE_EXEMPT_URL_NAMES = {
+    "account_logout",
+    "account_login",
+    "session_keep_alive",
+    "session_status",
+    "session_timed_out",
+    "second_factor_setup",
+    "second_factor_verify",
+    "aup",
+}
+
+
+class RequestIdMiddleware:
+    """Tags each request with an id (or a trusted one from the proxy) that the audit trail and
+    the response carry, so a complaint can be traced to log lines."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+SESSION_STARTED = "thrive_session_started"
+SESSION_LAST_SEEN = "thrive_last_seen"
+
+
+def session_seconds_left(request, now=None) -> int:
+    """Seconds until the session ends by inactivity or by its absolute limit."""
+    now = now or time.time()
+    started = request.session.get(SESSION_STARTED, now)
+    last_seen = request.session.get(SESSION_LAST_SEEN, now)
+    return int(
+        min(
+            last_seen + settings.SESSION_IDLE_TIMEOUT,
+            started + settings.SESSION_ABSOLUTE_TIMEOUT,
+        )
+        - now
+    )
+
+
+class SessionTimeoutMiddleware:
+    """Signs a person out after SESSION_IDLE_TIMEOUT seconds without a request, and after
+    SESSION_ABSOLUTE_TIMEOUT whatever they do. The session status poll does not count as
+    activity; pressing "Stay signed in" does (it is an ordinary request)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            session = request.session
+            session.setdefault(SESSION_STARTED, now)
+            session.setdefault(SESSION_LAST_SEEN, now)
+            polling = request.path == reverse("session_status")
+            if session_seconds_left(request, now) <= 0:
+                audit.record(request, "session_timed_out", request.user)
+                logout(request)
+                if not polling:  # the poll answers "0 seconds left" itself
+                    return redirect(reverse("session_timed_out"))
+            elif not polling:
+                session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+def _exempt(request) -> bool:
+    match = request.resolver_match
+    return match is not None and match.url_name in GATE_EXEMPT_URL_NAMES
+
+
+def needs_second_factor(user) -> bool:
+    if settings.DEBUG and user.is_demo:
+        return False
+    return user.has_role(*settings.SECOND_FACTOR_ROLES)
+
+
+class SecondFactorMiddleware:
+    """People whose role requires it must verify a TOTP code (and set one up first)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or _exempt(request) or user.is_verified():
+            return None
+        if not needs_second_factor(user):
+            return None
+        from django_otp import user_has_device
+
+        target = "second_factor_verify" if user_has_device(user) else "second_factor_setup"
+        return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+
+
+class AcceptableUsePolicyMiddleware:
+    """Nothing is usable until the current Acceptable Use Policy has been accepted."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or _exempt(request):
+            return None
+        policy = AcceptableUsePolicy.current()
+        if policy is None or user.policy_acceptances.filter(policy=policy).exists():
+            return None
+        return redirect(f"{reverse('aup')}?next={request.get_full_path()}")

@@ -1,0 +1,77 @@
+"""The email outbox: `queue_email` writes a row inside the caller's transaction and asks
+Celery to send it once that transaction commits; `send_pending` (run by the task and by beat
+every minute) sends what is due, with retries and backoff."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from .models import OutboxEmail
+
+log = logging.getLogger(__name__)
+
+
+def queue_email(*, to: list[str] | str, subject: str, body: str) -> OutboxEmail:
+    """Queue an email. Call it inside the transaction that makes the change it reports."""
+    recipients = [to] if isinstance(to, str) else list(to)
+    email = OutboxEmail.objects.create(to=recipients, subject=subject, body=body)
+    transaction.on_commit(lambda: _ask_worker(email.pk))
+    return email
+
+
+def _ask_worker(pk: int) -> None:
+    from .tasks import send_outbox_email
+
+    try:
+        send_outbox_email.delay(pk)
+    except Exception:  # broker down: beat's sweep sends it later
+        log.warning("Could not queue outbox email %s; the periodic sweep will send it", pk)
+
+
+def send_one(pk: int) -> bool:
+    """Send one pending email if it is due. Safe to call twice: the row is locked and marked
+    sent in the same transaction, so a second caller finds nothing to do."""
+    with transaction.atomic():
+        email = (
+            OutboxEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, status=OutboxEmail.Status.PENDING)
+            .first()
+        )
+        if email is None:
+            return False
+        try:
+            EmailMessage(
+                subject=email.subject,
+                body=email.body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=email.to,
+            ).send()
+        except Exception as error:
+            email.attempts += 1
+            email.last_error = str(error)[:500]
+            if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                email.status = OutboxEmail.Status.FAILED
+                log.error("Outbox email %s failed %s times: %s", pk, email.attempts, error)
+            else:
+                email.next_attempt_at = timezone.now() + timedelta(minutes=2**email.attempts)
+            email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            return False
+        email.status = OutboxEmail.Status.SENT
+        email.sent_at = timezone.now()
+        email.attempts += 1
+        email.save(update_fields=["status", "sent_at", "attempts"])
+        return True
+
+
+def send_pending(limit: int = 200) -> int:
+    """Send every pending email that is due; returns how many went out."""
+    due = OutboxEmail.objects.filter(
+        status=OutboxEmail.Status.PENDING, next_attempt_at__lte=timezone.now()
+    ).values_list("pk", flat=True)[:limit]
+    return sum(send_one(pk) for pk in list(due))

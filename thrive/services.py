@@ -1,0 +1,64 @@
+"""State changes of the core, each a small function that writes and audits in one
+transaction."""
+
+from django.db import IntegrityError, transaction
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import audit
+from .models import AcceptableUsePolicy, PolicyAcceptance, User
+
+
+@transaction.atomic
+def accept_policy(
+    user: User, *, policy: AcceptableUsePolicy, name_given: str, request=None
+) -> PolicyAcceptance:
+    """Record that `user` accepted `policy`, with the name they typed. Accepting twice is
+    harmless: the first acceptance stands."""
+    existing = PolicyAcceptance.objects.filter(user=user, policy=policy).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            acceptance = PolicyAcceptance.objects.create(
+                user=user, policy=policy, name_given=name_given.strip()
+            )
+    except IntegrityError:  # a double submit from another tab won the race
+        return PolicyAcceptance.objects.get(user=user, policy=policy)
+    audit.record(request, "aup_accepted", policy, user=user, note=f"version {policy.version}")
+    return acceptance
+
+
+def pending_totp_device(user: User) -> TOTPDevice:
+    """The unconfirmed authenticator being set up, created on first visit and reused so that
+    reloading the page does not change the QR code under the person's feet."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def confirm_totp_device(user: User, *, token: str, request) -> bool:
+    """Confirm the pending authenticator with a code from it, and verify this session."""
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None or not device.verify_token(token):
+        audit.record(request, "second_factor_failed", user, user=user)
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    otp_login(request, device)
+    audit.record(request, "second_factor_added", user, user=user)
+    return True
+
+
+def verify_second_factor(user: User, *, token: str, request) -> bool:
+    """Check a code against the person's authenticators; django-otp throttles repeated
+    failures per device."""
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        verified, _ = device.verify_is_allowed()
+        if verified and device.verify_token(token):
+            otp_login(request, device)
+            audit.record(request, "second_factor_verified", user, user=user)
+            return True
+    audit.record(request, "second_factor_failed", user, user=user)
+    return False

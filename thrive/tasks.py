@@ -1,0 +1,27 @@
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import outbox
+from .models import OutboxEmail
+
+
+@shared_task(acks_late=True)
+def send_outbox_email(pk: int) -> bool:
+    return outbox.send_one(pk)
+
+
+@shared_task
+def send_outbox() -> int:
+    return outbox.send_pending()
+
+
+@shared_task
+def purge_sent_outbox(days: int = 90) -> int:
+    """Sent emails are kept 90 days for troubleshooting, then removed."""
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _ = OutboxEmail.objects.filter(
+        status=OutboxEmail.Status.SENT, sent_at__lt=cutoff
+    ).delete()
+    return deleted
