@@ -58,6 +58,17 @@ def verified_client(client):
 
 
 @pytest.fixture(autouse=True)
+def _celery_runs_tasks_inline():
+    """Unit tests run tasks in-process; tests/thrive/test_celery_worker.py uses a real worker."""
+    from thrive.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests make many accounts; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

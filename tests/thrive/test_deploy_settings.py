@@ -10,7 +10,9 @@ def run_check(**overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY"))
+        if not key.startswith(
+            ("DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        )
     }
     env.update(overrides)
     return subprocess.run(

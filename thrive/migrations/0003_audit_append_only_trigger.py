@@ -7,7 +7,7 @@ from django.db import migrations
 CREATE = """
 CREATE OR REPLACE FUNCTION thrive_audit_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'the audit trail is append-only: % refused', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'the audit trail is append-only: ' || TG_OP || ' refused';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER thrive_auditevent_append_only
