@@ -37,9 +37,7 @@ class WorkGroupFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = WorkGroup
 
-    organisation = factory.SubFactory(
-        OrganisationFactory, kind=Organisation.Kind.HEALTH_PARTNER
-    )
+    organisation = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.HEALTH_PARTNER)
     name = factory.Sequence(lambda n: f"Work group {n}")
 
 

@@ -7,8 +7,8 @@ tenants' objects of that kind (for example system administrators, who administer
 deployment). A URL pattern with parameters that is in neither OBJECT_URLS nor NOT_OBJECT_URLS
 fails the suite, so a new view cannot skip the check."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.urls import URLPattern, URLResolver, get_resolver
 

@@ -33,9 +33,7 @@ def test_policy_page_shows_the_policy_text(client, newcomer):
 def test_accepting_records_name_and_date_and_lets_the_person_in(client, newcomer):
     client.force_login(newcomer)
 
-    response = client.post(
-        reverse("aup"), {"name_given": "Jo Bloggs", "agree": "on", "next": "/"}
-    )
+    response = client.post(reverse("aup"), {"name_given": "Jo Bloggs", "agree": "on", "next": "/"})
 
     assert response.status_code == 302
     assert response["Location"] == "/"

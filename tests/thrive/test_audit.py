@@ -39,9 +39,12 @@ def test_events_cannot_be_changed_or_deleted_through_the_application(event):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
 def test_postgresql_refuses_to_change_or_delete_audit_rows(event):
     for sql in ("UPDATE thrive_auditevent SET note = 'x'", "DELETE FROM thrive_auditevent"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
 
 
 def test_deleting_a_person_keeps_their_audit_rows(event, worker):

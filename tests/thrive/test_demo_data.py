@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
@@ -22,7 +24,7 @@ SIGN_INS = {
 @pytest.fixture
 def demo(db, settings):
     settings.DEBUG = True
-    call_command("demo_data", stdout=open("/dev/null", "w"))
+    call_command("demo_data", stdout=io.StringIO())
 
 
 @pytest.mark.parametrize(("username", "role"), SIGN_INS.items())
@@ -36,7 +38,7 @@ def test_every_demo_sign_in_exists_with_its_role_and_password(demo, username, ro
 def test_demo_data_is_idempotent(demo):
     counts = (User.objects.count(), Membership.objects.count(), Service.objects.count())
 
-    call_command("demo_data", stdout=open("/dev/null", "w"))
+    call_command("demo_data", stdout=io.StringIO())
 
     assert (User.objects.count(), Membership.objects.count(), Service.objects.count()) == counts
 

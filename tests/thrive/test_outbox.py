@@ -22,10 +22,13 @@ def test_a_rolled_back_change_sends_nothing(db, django_capture_on_commit_callbac
     class Boom(Exception):
         pass
 
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Boom):
-        with transaction.atomic():
-            outbox.queue_email(to="a@example.org", subject="New case", body="x")
-            raise Boom
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(Boom),
+        transaction.atomic(),
+    ):
+        outbox.queue_email(to="a@example.org", subject="New case", body="x")
+        raise Boom
 
     assert mail.outbox == []
     assert not OutboxEmail.objects.exists()

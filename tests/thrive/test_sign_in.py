@@ -18,7 +18,8 @@ def sign_in(client, login, password=PASSWORD, address="10.0.0.1"):
 
 
 @pytest.mark.parametrize(
-    "typed", ["bloggj01", "BloggJ01", "KLZ\\bloggj01", "klz\\bloggj01", "bloggj01@klz.org.uk", " bloggj01 "]
+    "typed",
+    ["bloggj01", "BloggJ01", "KLZ\\bloggj01", "klz\\bloggj01", "bloggj01@klz.org.uk", " bloggj01 "],
 )
 def test_username_is_accepted_with_the_old_prefix_or_suffix(client, bloggs, typed):
     response = sign_in(client, typed)
