@@ -86,3 +86,34 @@ def person(role, *, service=None, work_group=None, district="", accepted=True, *
 
 
 __all__ = ["PASSWORD", "person", "settings"]
+
+
+def make_case(service, *, referred_by=None, **fields):
+    """A case referred to `service`, awaiting a decision unless `fields` say otherwise."""
+    from datetime import date
+
+    from cases.models import Case
+
+    referred_by = referred_by or person(Role.EHPS_OFFICER, district=service.district)
+    values = {
+        "family_names": "Marshall",
+        "child_first_name": "Claire",
+        "child_last_name": "Marshall",
+        "child_date_of_birth": date(2015, 3, 27),
+        "address": "1 High Street, Ashford",
+        "postcode": "TN23 1AA",
+        "notifier": "School",
+        "reason_for_referral": "Attendance",
+        "date_referred": date(2026, 11, 2),
+        **fields,
+    }
+    case = Case.objects.create(
+        service=service,
+        district=service.district,
+        referred_by=referred_by,
+        modified_by=referred_by,
+        **values,
+    )
+    case.thrive_id = f"KT{case.pk:06d}"
+    case.save(update_fields=["thrive_id"])
+    return case

@@ -14,7 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from thrive.models import District, Organisation, Role
 
-from .factories import OrganisationFactory, ServiceFactory, WorkGroupFactory, person
+from .factories import OrganisationFactory, ServiceFactory, WorkGroupFactory, make_case, person
+from .selfservice.factories import request_in
 
 
 @dataclass
@@ -25,6 +26,7 @@ class World:
     service: object
     work_group: object
     people: dict = field(default_factory=dict)
+    case: object = None
 
 
 def build_world(district: str, label: str) -> World:
@@ -43,6 +45,12 @@ def build_world(district: str, label: str) -> World:
             district=district if role == Role.EHPS_OFFICER else "",
             username=f"{role.value}-{label}".lower(),
         )
+    world.case = make_case(
+        service,
+        referred_by=world.people[Role.EHPS_OFFICER],
+        worker=None,
+        status="awaiting_decision",
+    )
     return world
 
 
@@ -72,8 +80,59 @@ OBJECT_URLS: dict[str, ObjectUrl] = {
     ),
 }
 
+
+def _case(other):
+    return {"thrive_id": other.case.thrive_id}
+
+
+# Nobody sees another tenant's case: not managers or workers of other services, not EHPS
+# officers of other districts, and not administrators, who never see case records.
+OBJECT_URLS.update(
+    {
+        f"cases:{name}": ObjectUrl(_case)
+        for name in ["detail", "edit", "decide", "allocate", "close", "archive", "unarchive"]
+    }
+)
+
+# Account requests: only the requesting service's managers (and administrators) see them;
+# a manager or tray admin may only make requests for their own service or work group.
+OBJECT_URLS.update(
+    {
+        "selfservice:request_detail": ObjectUrl(
+            lambda other: {"pk": request_in(other).pk},
+            sees_other_tenants=frozenset({Role.SYSTEM_ADMIN}),
+        ),
+        "selfservice:request_submitted": ObjectUrl(
+            lambda other: {"pk": request_in(other).pk},
+            sees_other_tenants=frozenset({Role.SYSTEM_ADMIN}),
+        ),
+        "selfservice:request_decide": ObjectUrl(
+            lambda other: {"pk": request_in(other).pk},
+            sees_other_tenants=frozenset({Role.SYSTEM_ADMIN}),
+        ),
+        "selfservice:request_new_service": ObjectUrl(
+            lambda other: {"service_pk": other.service.pk, "kind": "new-account"}
+        ),
+        "selfservice:request_new_work_group": ObjectUrl(
+            lambda other: {"work_group_pk": other.work_group.pk, "kind": "new-account"}
+        ),
+        "selfservice:unlock": ObjectUrl(
+            lambda other: {"user_pk": other.people[Role.SERVICE_WORKER].pk},
+            sees_other_tenants=frozenset({Role.SYSTEM_ADMIN}),
+        ),
+    }
+)
+
 # URL patterns with parameters that name no tenant-owned object, and why.
-NOT_OBJECT_URLS: dict[str, str] = {}
+NOT_OBJECT_URLS: dict[str, str] = {
+    "cases:report": "the parameter names a report; its rows come from Case.visible_to",
+    "cases:reference_list": "council-wide list (Key Reasons, Outcomes); administrators only",
+    "cases:reference_item": "council-wide list entry, not tenant data; administrators only",
+}
+
+NOT_OBJECT_URLS["selfservice:invitation"] = (
+    "the parameter is a single-use secret token, not an id; unknown tokens answer 404"
+)
 
 
 def parameterised_url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:

@@ -7,10 +7,31 @@ from .models import Role
 def navigation_for(user) -> list[dict]:
     """The header navigation: only the areas this person can use."""
     items = [{"text": "Home", "href": reverse("home")}]
+    if user.has_role(Role.SERVICE_WORKER):
+        items.append({"text": "My Cases", "href": reverse("cases:my_cases")})
+    if user.has_role(Role.SERVICE_MANAGER):
+        items += [
+            {"text": "Managers area", "href": reverse("cases:managers_area")},
+            {"text": "Cases Requiring Action", "href": reverse("cases:requiring_action")},
+        ]
+    if user.has_role(Role.EHPS_OFFICER):
+        items += [
+            {"text": "EHPS area", "href": reverse("cases:ehps_area")},
+            {"text": "Refer a family", "href": reverse("cases:refer")},
+        ]
+    if user.has_role(Role.SERVICE_MANAGER, Role.EHPS_OFFICER):
+        items += [
+            {"text": "Reports", "href": reverse("cases:reports")},
+            {"text": "Archive", "href": reverse("cases:archive_list")},
+        ]
+    if user.has_role(Role.SERVICE_MANAGER, Role.TRAY_ADMIN):
+        items.append({"text": "Account requests", "href": reverse("selfservice:requests")})
     if user.has_role(Role.SYSTEM_ADMIN):
         items += [
             {"text": "People", "href": reverse("people")},
+            {"text": "Accounts", "href": reverse("selfservice:administration")},
             {"text": "Audit", "href": reverse("audit")},
+            {"text": "Case lists", "href": reverse("cases:reference_list", args=["key-reasons"])},
         ]
     return items
 

@@ -131,3 +131,11 @@ def load_demo_data() -> None:
         group.save(update_fields=["manager"])
     # One lapsed DBS check so the administrators' list has something to show.
     User.objects.filter(username="wkr02").update(dbs_check_date=date(2022, 6, 30))
+
+    from cases.demo import load_demo_cases
+
+    load_demo_cases()
+
+    from selfservice.demo import load_demo_selfservice
+
+    load_demo_selfservice()

@@ -62,6 +62,8 @@ class TokenForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
+    mark_optional = False
+
     user = forms.ModelChoiceField(
         queryset=User.objects.none(), required=False, label="Person", empty_label="Anyone"
     )

@@ -45,6 +45,7 @@ class RequestIdMiddleware:
 
 
 SESSION_STARTED = "thrive_session_started"
+LAST_SEEN_RESOLUTION = 60  # seconds
 SESSION_LAST_SEEN = "thrive_last_seen"
 
 
@@ -82,7 +83,9 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 if not polling:  # the poll answers "0 seconds left" itself
                     return redirect(reverse("session_timed_out"))
-            elif not polling:
+            elif not polling and now - session[SESSION_LAST_SEEN] >= LAST_SEEN_RESOLUTION:
+                # Written at most once a minute: a session write on every page view would
+                # cost an UPDATE per request for no real gain in precision.
                 session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 
@@ -132,7 +135,26 @@ class AcceptableUsePolicyMiddleware:
         user = request.user
         if not user.is_authenticated or _exempt(request):
             return None
-        policy = AcceptableUsePolicy.current()
-        if policy is None or user.policy_acceptances.filter(policy=policy).exists():
+        policy_id = current_policy_id()
+        if policy_id is None or request.session.get(SESSION_AUP_ACCEPTED) == policy_id:
+            return None
+        if user.policy_acceptances.filter(policy_id=policy_id).exists():
+            request.session[SESSION_AUP_ACCEPTED] = policy_id
             return None
         return redirect(f"{reverse('aup')}?next={request.get_full_path()}")
+
+
+SESSION_AUP_ACCEPTED = "thrive_aup_accepted"
+
+
+def current_policy_id() -> int | None:
+    """The current policy's id, cached briefly: it is read on every request and changes
+    perhaps once a year (a new version reaches everyone within a minute)."""
+    from django.core.cache import cache
+
+    policy_id = cache.get("thrive:current-aup")
+    if policy_id is None:
+        policy = AcceptableUsePolicy.current()
+        policy_id = policy.pk if policy else 0
+        cache.set("thrive:current-aup", policy_id, 60)
+    return policy_id or None

@@ -338,6 +338,12 @@ class AcceptableUsePolicy(models.Model):
     def __str__(self):
         return f"{self.title} v{self.version}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from django.core.cache import cache
+
+        cache.delete("thrive:current-aup")  # see thrive.middleware.current_policy_id
+
     def blocks(self) -> list[dict]:
         """The body as headings, paragraphs and bullet lists, for the template. A line on its
         own ending without a full stop and under 60 characters is a heading."""

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "thrive.middleware.SecondFactorMiddleware",
     "thrive.middleware.AcceptableUsePolicyMiddleware",
+    "selfservice.middleware.PasswordExpiryMiddleware",
 ]
 
 ROOT_URLCONF = "thrive.urls"
@@ -140,12 +141,44 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# The Acceptable Use Policy's password rules (selfservice/validators.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "selfservice.validators.LengthValidator"},
+    {"NAME": "selfservice.validators.CharacterTypesValidator"},
+    {"NAME": "selfservice.validators.NameFragmentValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "selfservice.validators.PasswordHistoryValidator"},
 ]
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=6)
+PASSWORD_MAX_LENGTH = env.int("PASSWORD_MAX_LENGTH", default=128)
+PASSWORD_EXPIRY_DAYS = env.int("PASSWORD_EXPIRY_DAYS", default=30)
+PASSWORD_EXPIRY_NOTICE_DAYS = [
+    int(d) for d in env.list("PASSWORD_EXPIRY_NOTICE_DAYS", default=["14", "7", "3", "1"])
+]
+PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=24)
+PASSWORD_HISTORY_HASH_ITERATIONS = env.int("PASSWORD_HISTORY_HASH_ITERATIONS", default=100_000)
+SELFSERVICE_EMAIL_CODE = env.bool("SELFSERVICE_EMAIL_CODE", default=True)
+SELFSERVICE_CODE_MINUTES = env.int("SELFSERVICE_CODE_MINUTES", default=15)
+SELFSERVICE_LOCKOUT_ATTEMPTS = env.int("SELFSERVICE_LOCKOUT_ATTEMPTS", default=5)
+SELFSERVICE_LOCKOUT_MINUTES = env.int("SELFSERVICE_LOCKOUT_MINUTES", default=15)
+SELFSERVICE_TEMPORARY_LOCKOUTS = env.int("SELFSERVICE_TEMPORARY_LOCKOUTS", default=1)
+SELFSERVICE_SETUP_DAYS = env.int("SELFSERVICE_SETUP_DAYS", default=14)
+SELFSERVICE_INVITATION_DAYS = env.int("SELFSERVICE_INVITATION_DAYS", default=7)
+ACCOUNT_REQUEST_WORKING_DAYS = env.int("ACCOUNT_REQUEST_WORKING_DAYS", default=5)
+CELERY_BEAT_SCHEDULE |= {
+    "selfservice-expiry-notices": {
+        "task": "selfservice.tasks.send_password_expiry_notices",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "selfservice-setup-reminders": {
+        "task": "selfservice.tasks.send_setup_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "selfservice-purge-codes": {
+        "task": "selfservice.tasks.purge_expired_codes",
+        "schedule": crontab(hour=3, minute=45),
+    },
+}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
@@ -194,6 +227,20 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # No URL pattern serves MEDIA_URL: files are only ever served through views that check access.
 MEDIA_URL = "/media/"
+
+# Uploads (documents.uploads): each file is refused as it streams once past the limit.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=15 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "documents.uploads.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Virus scanning with clamd, off unless a socket or host is set; when set, uploads that
+# cannot be scanned are refused.
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")
+CLAMAV_HOST = env.str("CLAMAV_HOST", default="")
+CLAMAV_PORT = env.int("CLAMAV_PORT", default=3310)
+CLAMAV_TIMEOUT = env.int("CLAMAV_TIMEOUT", default=30)
 
 STORAGE_BUCKET_NAME = env.str("STORAGE_BUCKET_NAME", default="")
 if STORAGE_BUCKET_NAME:
@@ -276,3 +323,4 @@ LOGGING = {
 # --- Thrive ---------------------------------------------------------------------------------
 THRIVE_PHASE = env.str("THRIVE_PHASE", default="Beta")
 DEMO_PASSWORD = "Thrive-Demo-2026!"
+THRIVE_ID_PREFIX = env.str("THRIVE_ID_PREFIX", default="KT")

@@ -1,5 +1,5 @@
 from allauth.account import views as account_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -25,4 +25,6 @@ urlpatterns = [
     path("administration/people/", views.people, name="people"),
     path("administration/people/<int:pk>/", views.person_detail, name="person_detail"),
     path("administration/audit/", views.audit_trail, name="audit"),
+    path("cases/", include("cases.urls")),
+    path("selfservice/", include("selfservice.urls")),
 ]

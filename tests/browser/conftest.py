@@ -45,10 +45,29 @@ def demo_site(live_server, settings):
     """The live server with the demo organisations and sign-ins loaded."""
     from thrive.demo import load_demo_data
 
+    restore_data_migrations()
     settings.DEBUG = True
     load_demo_data()
     settings.DEBUG = False
     return live_server
+
+
+# Rows that data migrations create; a transactional test's flush removes them.
+DATA_MIGRATIONS = [
+    ("thrive.migrations.0002_acceptable_use_policy_v1", "publish_first_policy"),
+    ("cases.migrations.0002_reference_lists", "add_lists"),
+]
+
+
+def restore_data_migrations():
+    """Put back what the data migrations made (each is idempotent), so every live-server
+    test starts from the same reference data whatever ran before it."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 class AccessibilityError(AssertionError):

@@ -33,10 +33,10 @@ CASES = [
 
 
 @pytest.mark.parametrize(("url_name", "role"), CASES)
-def test_other_tenants_objects_answer_404(client, worlds, url_name, role):
+def test_other_tenants_objects_answer_404(verified_client, worlds, url_name, role):
     home, other = worlds
     url = reverse(url_name, kwargs=OBJECT_URLS[url_name].kwargs(other))
-    client.force_login(home.people[role])
+    client = verified_client(home.people[role])
 
     assert client.get(url).status_code == 404
     assert client.post(url).status_code == 404

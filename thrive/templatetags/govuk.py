@@ -161,7 +161,10 @@ def govuk_field(
         "id": fid,
         "name": field.html_name,
         "label": field.label,
-        "optional": not field.field.required and kind not in ("checkbox", "checkboxes"),
+        # Filter forms (mark_optional = False) are all optional: saying so on each is noise.
+        "optional": not field.field.required
+        and kind not in ("checkbox", "checkboxes")
+        and getattr(field.form, "mark_optional", True),
         "label_class": _join_classes("govuk-label", label_size and f"govuk-label--{label_size}"),
         "legend_class": _join_classes(
             "govuk-fieldset__legend", label_size and f"govuk-fieldset__legend--{label_size}"

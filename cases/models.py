@@ -1,0 +1,225 @@
+"""Early Help cases: a referral from an EHPS district team to a commissioned service, the
+service's decision, allocation to a worker, the work, closure and archive."""
+
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from thrive.models import District, Role, Service
+
+
+class ReferenceListItem(models.Model):
+    """An entry of a list administrators keep (Key Reasons for Support, Outcome of
+    Involvement). Retired entries stay on old cases but are not offered on new ones."""
+
+    name = models.CharField(max_length=120, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class KeyReason(ReferenceListItem):
+    class Meta(ReferenceListItem.Meta):
+        verbose_name = "key reason for support"
+
+
+class Outcome(ReferenceListItem):
+    class Meta(ReferenceListItem.Meta):
+        verbose_name = "outcome of involvement"
+
+
+THRIVE_ID_PATTERN = re.compile(r"^([A-Z]+)0*(\d+)$")
+
+
+def normalise_thrive_id(text: str) -> str:
+    """`kt 123`, `KT000123` and ` Kt0123 ` all mean `KT000123`; other IDs (such as imported
+    `TEST13`) are compared without spaces and case."""
+    cleaned = re.sub(r"\s+", "", text or "").upper()
+    match = THRIVE_ID_PATTERN.match(cleaned)
+    if match and match.group(1) == settings.THRIVE_ID_PREFIX:
+        return f"{settings.THRIVE_ID_PREFIX}{int(match.group(2)):06d}"
+    return cleaned
+
+
+class Status(models.TextChoices):
+    AWAITING_DECISION = "awaiting_decision", "Awaiting decision"
+    PENDING = "pending", "Pending"
+    DECLINED = "declined", "Declined"
+    AWAITING_WORKER = "awaiting_worker", "Accepted awaiting worker"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class Progressing(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    PENDING = "pending", "Pending"
+
+
+def _services_of(user, role):
+    return Service.objects.filter(memberships__user=user, memberships__role=role).values("pk")
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Managers see their services' cases; workers the cases allocated to them (the
+        moment the worker changes, the old one loses access); EHPS officers the cases of
+        their districts. Nobody else sees case records, administrators included."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        condition = Q(pk__in=[])
+        if user.has_role(Role.SERVICE_MANAGER):
+            condition |= Q(service__in=_services_of(user, Role.SERVICE_MANAGER))
+        if user.has_role(Role.SERVICE_WORKER):
+            condition |= Q(worker=user, service__in=_services_of(user, Role.SERVICE_WORKER))
+        if user.has_role(Role.EHPS_OFFICER):
+            condition |= Q(district__in=user.districts())
+        return self.filter(condition)
+
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+
+class Case(models.Model):
+    thrive_id = models.CharField("Thrive ID", max_length=20, unique=True, null=True)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="cases")
+    district = models.CharField(max_length=30, choices=District.choices)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.AWAITING_DECISION
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    # Demographics, completed by the EHPS district team.
+    family_names = models.CharField("Family second name(s)", max_length=200)
+    child_first_name = models.CharField("Main child first name", max_length=100)
+    child_last_name = models.CharField("Main child second name", max_length=100)
+    child_date_of_birth = models.DateField("Main child date of birth")
+    other_children = models.TextField("Other children", blank=True)
+    address = models.TextField()
+    postcode = models.CharField(max_length=10)
+    notifier = models.CharField(max_length=200)
+    reason_for_referral = models.TextField("Reason for referral")
+    date_referred = models.DateField("Date referred")
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals"
+    )
+
+    # Commissioned Services Information, completed by the service manager.
+    response_date = models.DateField("Date of response to EHPS", null=True, blank=True)
+    progressing = models.CharField(
+        "Is the case progressing within the commissioned service",
+        max_length=10,
+        choices=Progressing.choices,
+        blank=True,
+    )
+    decline_reason = models.TextField("Reason for declining", blank=True)
+    waiting_list = models.BooleanField("Is the case subject to a waiting list", null=True)
+    predicted_start_date = models.DateField("Predicted date work will start", null=True, blank=True)
+    date_worker_appointed = models.DateField("Date worker appointed", null=True, blank=True)
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Name of worker",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocated_cases",
+    )
+
+    # The work, recorded by the worker.
+    first_contact_family = models.DateField(
+        "Date of first contact with family", null=True, blank=True
+    )
+    first_contact_notifier = models.DateField(
+        "Date of first contact with notifier", null=True, blank=True
+    )
+    assessment_date = models.DateField("Date of assessment and/or plan", null=True, blank=True)
+    key_reasons = models.ManyToManyField(
+        KeyReason, verbose_name="Key reasons for support", blank=True
+    )
+
+    # Closure and archive.
+    closure_date = models.DateField("Date of case closure", null=True, blank=True)
+    outcome = models.ForeignKey(
+        Outcome,
+        verbose_name="Outcome of involvement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    closure_summary = models.TextField("Closure summary", blank=True)
+    archived_at = models.DateTimeField("Archive date", null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    archive_undone_reason = models.TextField("Reason the archive was undone", blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    modified_at = models.DateTimeField(default=timezone.now)
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The managers' lists: a service's active cases by status, newest or oldest first.
+            models.Index(
+                fields=["service", "status", "date_referred"],
+                condition=Q(archived_at__isnull=True),
+                name="case_active_by_service",
+            ),
+            models.Index(
+                fields=["service", "-modified_at"],
+                condition=Q(archived_at__isnull=True),
+                name="case_last_modified",
+            ),
+            models.Index(
+                fields=["service", "-archived_at"],
+                condition=Q(archived_at__isnull=False),
+                name="case_archived",
+            ),
+            models.Index(
+                fields=["worker", "status"],
+                condition=Q(archived_at__isnull=True),
+                name="case_my_cases",
+            ),
+            models.Index(fields=["district", "status"], name="case_by_district"),
+        ]
+
+    def __str__(self):
+        return self.thrive_id or "new case"
+
+    @property
+    def child_name(self) -> str:
+        return f"{self.child_first_name} {self.child_last_name}"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def age_in_days(self) -> int:
+        return (timezone.localdate() - self.date_referred).days
+
+    @property
+    def accepted(self) -> bool:
+        return self.progressing == Progressing.YES

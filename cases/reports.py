@@ -1,0 +1,469 @@
+"""The managers' daily lists and reports, and the EHPS area: each is a `Table` over the
+cases the person may see (visible_to), so scoping lives in one place."""
+
+import functools
+import statistics
+from collections import Counter, defaultdict
+from datetime import timedelta
+
+from django import forms
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from thrive.models import District, Role, Service, User
+from thrive.reports import Column, Table, bar_chart, render_table, table_context
+
+from .models import Case, Progressing, Status, normalise_thrive_id
+
+
+@functools.cache
+def _case_url_pattern() -> str:
+    return reverse("cases:detail", args=["THRIVE-ID"])
+
+
+def case_link(case):
+    # reverse() once, not once per row of every list.
+    return _case_url_pattern().replace("THRIVE-ID", case.thrive_id)
+
+
+THRIVE_ID = Column("thrive_id", "Thrive ID", lambda c: c.thrive_id, "thrive_id", case_link)
+FAMILY = Column("family", "Family second name(s)", lambda c: c.family_names, "family_names")
+CHILD = Column(
+    "child", "Main child first and second names", lambda c: c.child_name, "child_last_name"
+)
+DISTRICT = Column("district", "District", lambda c: c.get_district_display(), "district")
+STATUS = Column("status", "Status", lambda c: c.get_status_display(), "status")
+WORKER = Column(
+    "worker",
+    "Name of worker",
+    lambda c: c.worker.full_name if c.worker else "",
+    "worker__full_name",
+    related="worker",
+)
+REFERRED = Column("referred", "Date referred", lambda c: c.date_referred, "date_referred")
+AGE = Column("age", "Age (days)", lambda c: c.age_in_days, "-date_referred", numeric=True)
+MODIFIED = Column("modified", "Modified", lambda c: c.modified_at, "modified_at")
+MODIFIED_BY = Column(
+    "modified_by",
+    "Modified by",
+    lambda c: c.modified_by.full_name,
+    "modified_by__full_name",
+    related="modified_by",
+)
+ARCHIVED = Column("archived", "Archive date", lambda c: c.archived_at, "archived_at")
+SERVICE = Column("service", "Service", lambda c: c.service.name, "service__name", related="service")
+WAITING = Column("waiting", "Waiting list", lambda c: c.waiting_list, "waiting_list")
+
+
+def base_cases(user):
+    return Case.objects.visible_to(user)
+
+
+def managed_cases(user):
+    """The cases a manager manages, or for EHPS officers the cases of their districts."""
+    cases = base_cases(user)
+    if user.has_role(Role.SERVICE_MANAGER):
+        managed = Service.objects.filter(
+            memberships__user=user, memberships__role=Role.SERVICE_MANAGER
+        ).values("pk")
+        return cases.filter(service__in=managed)
+    return cases
+
+
+class ThriveIdFilter(forms.Form):
+    mark_optional = False
+
+    thrive_id = forms.CharField(
+        label="Thrive ID",
+        required=False,
+        max_length=20,
+        help_text="The whole Thrive ID, for example KT000123",
+    )
+
+    def apply(self, cases):
+        if self.is_valid() and self.cleaned_data["thrive_id"]:
+            return cases.filter(thrive_id=normalise_thrive_id(self.cleaned_data["thrive_id"]))
+        return cases
+
+
+class CaseListFilter(ThriveIdFilter):
+    worker = forms.TypedChoiceField(
+        required=False, label="Name of worker", coerce=int, empty_value=None
+    )
+    district = forms.ChoiceField(required=False, choices=[("", "Any district"), *District.choices])
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Status.choices])
+    waiting_list = forms.ChoiceField(
+        required=False, label="Waiting list", choices=[("", "Any"), ("yes", "Yes"), ("no", "No")]
+    )
+
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        workers = User.objects.filter(pk__in=cases.exclude(worker=None).values("worker"))
+        self.fields["worker"].choices = [("", "Any worker")] + [
+            (pk, f"{name} ({username})")
+            for pk, name, username in workers.order_by("full_name").values_list(
+                "pk", "full_name", "username"
+            )
+        ]
+
+    def apply(self, cases):
+        cases = super().apply(cases)
+        if not self.is_valid():
+            return cases
+        data = self.cleaned_data
+        if data["worker"]:
+            cases = cases.filter(worker_id=data["worker"])
+        if data["district"]:
+            cases = cases.filter(district=data["district"])
+        if data["status"]:
+            cases = cases.filter(status=data["status"])
+        if data["waiting_list"]:
+            cases = cases.filter(waiting_list=data["waiting_list"] == "yes")
+        return cases
+
+
+def my_cases(request):
+    cases = base_cases(request.user).active().filter(worker=request.user, status=Status.OPEN)
+    filters = ThriveIdFilter(request.GET or None)
+    table = Table(
+        title="My Cases",
+        slug="my-cases",
+        columns=[THRIVE_ID, FAMILY, CHILD, DISTRICT, REFERRED, MODIFIED],
+        queryset=filters.apply(cases),
+        default_sort="referred",
+        filter_form=filters,
+        empty="You have no open cases with your name in “Name of worker”.",
+    )
+    return render_table(request, table)
+
+
+def managers_area(request):
+    cases = managed_cases(request.user).active()
+    filters = CaseListFilter(request.GET or None, cases=cases)
+    table = Table(
+        title="Managers area",
+        slug="managers-area",
+        description="All cases of your service that have not been archived.",
+        columns=[THRIVE_ID, FAMILY, CHILD, DISTRICT, STATUS, WORKER, WAITING, REFERRED],
+        queryset=filters.apply(cases),
+        default_sort="-referred",
+        filter_form=filters,
+    )
+    return render_table(request, table)
+
+
+def requiring_action(request):
+    cases = managed_cases(request.user).active()
+    tables = [
+        Table(
+            title="Cases Awaiting Decision",
+            slug="awaiting-decision",
+            description="New referrals from EHPS district teams, oldest first. Check daily.",
+            columns=[THRIVE_ID, FAMILY, CHILD, DISTRICT, REFERRED, AGE],
+            queryset=cases.filter(status=Status.AWAITING_DECISION),
+            default_sort="referred",
+        ),
+        Table(
+            title="Cases Accepted Awaiting Worker",
+            slug="awaiting-worker",
+            description="Accepted cases without a worker yet, oldest first.",
+            columns=[THRIVE_ID, FAMILY, CHILD, WAITING, REFERRED, AGE],
+            queryset=cases.filter(status=Status.AWAITING_WORKER),
+            default_sort="referred",
+        ),
+        Table(
+            title="Cases Pending",
+            slug="pending",
+            description="Discussions in progress with EHPS.",
+            columns=[THRIVE_ID, FAMILY, CHILD, REFERRED, AGE],
+            queryset=cases.filter(status=Status.PENDING),
+            default_sort="referred",
+        ),
+    ]
+    for table in tables:
+        if request.GET.get("export") == table.slug:
+            return render_table(request, table)
+    return render(
+        request,
+        "cases/requiring_action.html",
+        {"sections": [table_context(request, t, prefix=f"{t.slug}-") for t in tables]},
+    )
+
+
+def archive_list(request):
+    cases = managed_cases(request.user).archived()
+    filters = ThriveIdFilter(request.GET or None)
+    table = Table(
+        title="Archive",
+        slug="archive",
+        description="All archived cases. They do not show in My Cases or the Managers area.",
+        columns=[THRIVE_ID, ARCHIVED, FAMILY, CHILD, STATUS, DISTRICT],
+        queryset=filters.apply(cases),
+        default_sort="-archived",
+        filter_form=filters,
+        empty="There are no archived cases.",
+    )
+    return render_table(request, table)
+
+
+def ehps_area(request):
+    cases = base_cases(request.user)
+    mine = request.GET.get("mine") == "1"
+    listed = cases.active().filter(referred_by=request.user) if mine else cases.active()
+    filters = CaseListFilter(request.GET or None, cases=listed)
+    tables = [
+        Table(
+            title="Referrals",
+            slug="referrals",
+            description="Cases referred to commissioned services in your district.",
+            columns=[THRIVE_ID, FAMILY, CHILD, SERVICE, STATUS, WORKER, REFERRED],
+            queryset=filters.apply(listed),
+            default_sort="-referred",
+            filter_form=filters,
+        ),
+        Table(
+            title="Declined cases to archive",
+            slug="declined",
+            columns=[THRIVE_ID, FAMILY, CHILD, SERVICE, REFERRED],
+            queryset=cases.active().filter(status=Status.DECLINED),
+            default_sort="referred",
+            empty="There are no declined cases waiting to be archived.",
+        ),
+    ]
+    for table in tables:
+        if request.GET.get("export") == table.slug:
+            return render_table(request, table)
+    return render(
+        request,
+        "cases/ehps_area.html",
+        {
+            "sections": [table_context(request, t, prefix=f"{t.slug}-") for t in tables],
+            "mine": mine,
+        },
+    )
+
+
+# --- Reports --------------------------------------------------------------------------------
+
+
+def last_modified(request):
+    table = Table(
+        title="Last Modified Cases",
+        slug="last-modified",
+        description="Recently modified cases that are not archived, and who modified them.",
+        columns=[THRIVE_ID, FAMILY, CHILD, DISTRICT, STATUS, MODIFIED, MODIFIED_BY],
+        queryset=managed_cases(request.user).active(),
+        default_sort="-modified",
+    )
+    return render_table(request, table)
+
+
+def archived_accepted(request):
+    table = Table(
+        title="Archived Cases – Accepted",
+        slug="archived-accepted",
+        description="Cases your service worked, closed and archived.",
+        columns=[THRIVE_ID, ARCHIVED, FAMILY, CHILD, DISTRICT],
+        queryset=managed_cases(request.user).archived().filter(progressing=Progressing.YES),
+        default_sort="-archived",
+    )
+    return render_table(request, table)
+
+
+def archived_declined(request):
+    table = Table(
+        title="Archived Cases – Declined",
+        slug="archived-declined",
+        description="Cases your service declined, archived.",
+        columns=[THRIVE_ID, ARCHIVED, FAMILY, CHILD, DISTRICT],
+        queryset=managed_cases(request.user).archived().filter(status=Status.DECLINED),
+        default_sort="-archived",
+    )
+    return render_table(request, table)
+
+
+def last_modified_archived(request):
+    table = Table(
+        title="Last Modified Archived Cases",
+        slug="last-modified-archived",
+        description="Archived cases, most recently modified first.",
+        columns=[THRIVE_ID, ARCHIVED, FAMILY, CHILD, DISTRICT, MODIFIED, MODIFIED_BY],
+        queryset=managed_cases(request.user).archived(),
+        default_sort="-modified",
+    )
+    return render_table(request, table)
+
+
+def closed_without_summary(request):
+    table = Table(
+        title="Closed Cases without closure summary",
+        slug="closed-without-summary",
+        description="Closed cases with no closure summary, and the worker to ask for it.",
+        columns=[
+            THRIVE_ID,
+            FAMILY,
+            CHILD,
+            WORKER,
+            Column("closed", "Date of case closure", lambda c: c.closure_date, "closure_date"),
+        ],
+        queryset=managed_cases(request.user).filter(status=Status.CLOSED, closure_summary=""),
+        default_sort="closed",
+        empty="Every closed case has a closure summary.",
+    )
+    return render_table(request, table)
+
+
+def by_status_and_district(request):
+    counts = (
+        managed_cases(request.user)
+        .active()
+        .order_by()
+        .values("district", "status")
+        .annotate(n=Count("pk"))
+    )
+    labels_d, labels_s = dict(District.choices), dict(Status.choices)
+    rows = [
+        {"district": labels_d[r["district"]], "status": labels_s[r["status"]], "n": r["n"]}
+        for r in sorted(counts, key=lambda r: (labels_d[r["district"]], r["status"]))
+    ]
+    per_status = Counter()
+    for r in rows:
+        per_status[r["status"]] += r["n"]
+    table = Table(
+        title="Cases by status and district",
+        slug="status-by-district",
+        description="Cases that are not archived, counted by status and district.",
+        columns=[
+            Column("district", "District", lambda r: r["district"]),
+            Column("status", "Status", lambda r: r["status"]),
+            Column("n", "Cases", lambda r: r["n"], numeric=True),
+        ],
+        queryset=rows,
+        chart=[(label, per_status[label]) for label in labels_s.values() if per_status[label]],
+        empty="There are no cases.",
+    )
+    return render_table(request, table, chart=bar_chart(table.chart))
+
+
+def _percentile(values, q):
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def response_times(request):
+    """Days from referral to decision and to first contact, per service and month of
+    referral, over the last twelve months: median and 90th percentile."""
+    since = timezone.localdate().replace(day=1) - timedelta(days=365)
+    rows = (
+        managed_cases(request.user)
+        .filter(date_referred__gte=since)
+        .order_by()
+        .values_list("service__name", "date_referred", "response_date", "first_contact_family")
+    )
+    groups = defaultdict(lambda: ([], []))
+    for service, referred, decided, contacted in rows:
+        key = (service, referred.strftime("%Y-%m"))
+        if decided:
+            groups[key][0].append((decided - referred).days)
+        if contacted:
+            groups[key][1].append((contacted - referred).days)
+
+    def stats(values):
+        if not values:
+            return "", ""
+        values = sorted(values)
+        return statistics.median(values), _percentile(values, 90)
+
+    table_rows = []
+    for (service, month), (decisions, contacts) in sorted(
+        groups.items(), key=lambda i: (i[0][0], i[0][1]), reverse=False
+    ):
+        decision_median, decision_p90 = stats(decisions)
+        contact_median, contact_p90 = stats(contacts)
+        table_rows.append(
+            {
+                "service": service,
+                "month": month,
+                "decided": len(decisions),
+                "decision_median": decision_median,
+                "decision_p90": decision_p90,
+                "contact_median": contact_median,
+                "contact_p90": contact_p90,
+            }
+        )
+    table = Table(
+        title="Time from referral to decision and first contact",
+        slug="response-times",
+        description="Days, by service and month of referral, for the last twelve months.",
+        columns=[
+            Column("service", "Service", lambda r: r["service"]),
+            Column("month", "Month referred", lambda r: r["month"]),
+            Column("decided", "Decisions", lambda r: r["decided"], numeric=True),
+            Column("dm", "To decision: median", lambda r: r["decision_median"], numeric=True),
+            Column("dp", "To decision: 90th percentile", lambda r: r["decision_p90"], numeric=True),
+            Column("cm", "To first contact: median", lambda r: r["contact_median"], numeric=True),
+            Column(
+                "cp", "To first contact: 90th percentile", lambda r: r["contact_p90"], numeric=True
+            ),
+        ],
+        queryset=table_rows,
+        empty="No referrals in the last twelve months.",
+    )
+    return render_table(request, table)
+
+
+def waiting_list(request):
+    waiting = (
+        managed_cases(request.user)
+        .active()
+        .filter(waiting_list=True, first_contact_family__isnull=True)
+        .filter(Q(status=Status.AWAITING_WORKER) | Q(status=Status.OPEN))
+    )
+    counts = (
+        waiting.order_by().values("service__name").annotate(n=Count("pk")).order_by("service__name")
+    )
+    pairs = [(r["service__name"], r["n"]) for r in counts]
+    table = Table(
+        title="Waiting list",
+        slug="waiting-list",
+        description="Accepted cases on a waiting list with no first contact with the family yet.",
+        columns=[
+            THRIVE_ID,
+            SERVICE,
+            FAMILY,
+            Column(
+                "start", "Predicted start", lambda c: c.predicted_start_date, "predicted_start_date"
+            ),
+            REFERRED,
+            AGE,
+        ],
+        queryset=waiting,
+        default_sort="referred",
+        chart=pairs,
+        empty="No cases are on a waiting list.",
+    )
+    return render_table(request, table, chart=bar_chart(pairs), total=sum(n for _, n in pairs))
+
+
+REPORTS = {
+    "last-modified": {"title": "Last Modified Cases", "view": last_modified},
+    "archived-accepted": {"title": "Archived Cases – Accepted", "view": archived_accepted},
+    "archived-declined": {"title": "Archived Cases – Declined", "view": archived_declined},
+    "last-modified-archived": {
+        "title": "Last Modified Archived Cases",
+        "view": last_modified_archived,
+    },
+    "closed-without-summary": {
+        "title": "Closed Cases without closure summary",
+        "view": closed_without_summary,
+    },
+    "status-by-district": {"title": "Cases by status and district", "view": by_status_and_district},
+    "response-times": {
+        "title": "Time from referral to decision and first contact",
+        "view": response_times,
+    },
+    "waiting-list": {"title": "Waiting list", "view": waiting_list},
+}

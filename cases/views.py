@@ -1,0 +1,350 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from thrive import audit
+from thrive.access import role_required
+from thrive.models import AuditEvent, Role
+
+from . import reports, services
+from .forms import (
+    AllocateForm,
+    ArchiveForm,
+    CaseEditForm,
+    CloseForm,
+    DecisionForm,
+    ReferenceItemForm,
+    ReferralForm,
+    UnarchiveForm,
+    changes_since,
+)
+from .models import Case, KeyReason, Outcome, Status, normalise_thrive_id
+
+CASE_ROLES = (Role.SERVICE_MANAGER, Role.SERVICE_WORKER, Role.EHPS_OFFICER)
+
+
+def get_case(request, thrive_id: str) -> Case:
+    """The case by Thrive ID if this person may see it; 404 otherwise."""
+    return get_object_or_404(
+        Case.objects.visible_to(request.user).select_related(
+            "service__provider", "worker", "referred_by", "modified_by", "outcome", "archived_by"
+        ),
+        thrive_id=normalise_thrive_id(thrive_id),
+    )
+
+
+TIMELINE_LABELS = {
+    "case_referred": "Referred",
+    "case_decision_recorded": "Decision recorded",
+    "case_worker_allocated": "Worker allocated",
+    "case_updated": "Case information edited",
+    "case_closed": "Case closed",
+    "case_archived": "Archived",
+    "case_unarchived": "Archive undone",
+    "exported": "Downloaded",
+}
+
+
+@role_required(*CASE_ROLES)
+def case_detail(request, thrive_id):
+    case = get_case(request, thrive_id)
+    audit.record(request, "viewed", case)
+    timeline = [
+        {"event": event, "label": TIMELINE_LABELS.get(event.action, event.action)}
+        for event in AuditEvent.objects.filter(
+            object_type="cases.case", object_id=str(case.pk)
+        ).exclude(action="viewed")
+    ]
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "key_reasons": case.key_reasons.all(),
+            "actions": services.available_actions(request.user, case),
+            "timeline": timeline,
+        },
+    )
+
+
+@role_required(Role.EHPS_OFFICER)
+def refer(request):
+    form = ReferralForm(request.POST or None, officer=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "service"}
+        case = services.refer_case(
+            by=request.user, service=form.cleaned_data["service"], request=request, **data
+        )
+        messages.success(request, f"Case {case.thrive_id} has been referred to {case.service}.")
+        return redirect("cases:detail", case.thrive_id)
+    return render(request, "cases/refer.html", {"form": form})
+
+
+ACTION_PAGES = {
+    "cases/edit.html": ("Edit case information", "Save"),
+    "cases/decide.html": ("Commissioned Services Information", "Save decision"),
+    "cases/allocate.html": ("Allocate a worker", "Save worker"),
+    "cases/close.html": ("Close the case", "Close case"),
+    "cases/archive.html": ("Archive this case", "Archive case"),
+    "cases/unarchive.html": ("Undo the archive", "Undo archive"),
+}
+
+
+def _versioned_action(request, case, form, template, perform, *, success):
+    """The shared shape of every case action: validate, perform, and on a stale version
+    show what the other person changed, keeping this person's input."""
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(form)
+        except services.StaleCase as conflict:
+            stale = {
+                "by": conflict.current.modified_by,
+                "at": conflict.current.modified_at,
+                "changes": changes_since(form.opened_snapshot(), conflict.current),
+            }
+            form = form.refreshed_for(conflict.current)
+            case = conflict.current
+        except services.CaseActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, success)
+            return redirect("cases:detail", case.thrive_id)
+    title, button = ACTION_PAGES[template]
+    return render(
+        request,
+        template,
+        {"case": case, "form": form, "stale": stale, "action_title": title, "button_text": button},
+    )
+
+
+def _require(request, action, case):
+    if not services.may(request.user, action, case):
+        raise Http404  # the link is not offered; a typed URL reveals nothing
+
+
+@role_required(*CASE_ROLES)
+def edit_case(request, thrive_id):
+    case = get_case(request, thrive_id)
+    _require(request, "edit", case)
+    roles = services.roles_on_case(request.user, case)
+    include_work = bool(roles & {Role.SERVICE_MANAGER, Role.SERVICE_WORKER}) and case.status in (
+        Status.OPEN,
+        Status.CLOSED,
+    )
+    form = CaseEditForm(request.POST or None, case=case, include_work=include_work)
+
+    def perform(form):
+        services.update_case(
+            case,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            fields=form.changed_fields(),
+            key_reasons=form.cleaned_data.get("key_reasons") if include_work else None,
+            request=request,
+        )
+
+    return _versioned_action(
+        request, case, form, "cases/edit.html", perform, success="The case has been saved."
+    )
+
+
+@role_required(Role.SERVICE_MANAGER)
+def decide(request, thrive_id):
+    case = get_case(request, thrive_id)
+    _require(request, "decide", case)
+    form = DecisionForm(request.POST or None, case=case)
+
+    def perform(form):
+        data = form.cleaned_data
+        services.record_decision(
+            case,
+            by=request.user,
+            version=data["version"],
+            response_date=data["response_date"],
+            progressing=data["progressing"],
+            decline_reason=data.get("decline_reason", ""),
+            waiting_list=data.get("waiting_list"),
+            predicted_start_date=data.get("predicted_start_date"),
+            request=request,
+        )
+
+    return _versioned_action(
+        request, case, form, "cases/decide.html", perform, success="The decision has been saved."
+    )
+
+
+@role_required(Role.SERVICE_MANAGER)
+def allocate(request, thrive_id):
+    case = get_case(request, thrive_id)
+    _require(request, "allocate", case)
+    form = AllocateForm(request.POST or None, case=case)
+
+    def perform(form):
+        services.allocate_worker(
+            case,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            worker=form.cleaned_data["worker"],
+            date_appointed=form.cleaned_data["date_appointed"],
+            request=request,
+        )
+
+    return _versioned_action(
+        request,
+        case,
+        form,
+        "cases/allocate.html",
+        perform,
+        success="The worker has been allocated.",
+    )
+
+
+@role_required(Role.SERVICE_MANAGER, Role.SERVICE_WORKER)
+def close(request, thrive_id):
+    case = get_case(request, thrive_id)
+    _require(request, "close", case)
+    form = CloseForm(request.POST or None, case=case)
+
+    def perform(form):
+        data = form.cleaned_data
+        services.close_case(
+            case,
+            by=request.user,
+            version=data["version"],
+            closure_date=data["closure_date"],
+            outcome=data["outcome"],
+            closure_summary=data["closure_summary"],
+            request=request,
+        )
+
+    return _versioned_action(
+        request, case, form, "cases/close.html", perform, success="The case has been closed."
+    )
+
+
+@role_required(Role.SERVICE_MANAGER, Role.EHPS_OFFICER)
+def archive(request, thrive_id):
+    case = get_case(request, thrive_id)
+    if not (
+        services.may(request.user, "archive", case)
+        or services.may(request.user, "archive_declined", case)
+    ):
+        raise Http404
+    form = ArchiveForm(request.POST or None, case=case)
+
+    def perform(form):
+        services.archive_case(
+            case, by=request.user, version=form.cleaned_data["version"], request=request
+        )
+
+    return _versioned_action(
+        request, case, form, "cases/archive.html", perform, success="The case has been archived."
+    )
+
+
+@role_required(Role.SERVICE_MANAGER)
+def unarchive(request, thrive_id):
+    case = get_case(request, thrive_id)
+    _require(request, "unarchive", case)
+    form = UnarchiveForm(request.POST or None, case=case)
+
+    def perform(form):
+        services.unarchive_case(
+            case,
+            by=request.user,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+
+    return _versioned_action(
+        request, case, form, "cases/unarchive.html", perform, success="The archive has been undone."
+    )
+
+
+@role_required(*CASE_ROLES)
+def find_case(request):
+    """Go straight to a case by its Thrive ID, however it was typed."""
+    thrive_id = normalise_thrive_id(request.GET.get("thrive_id", ""))
+    if thrive_id and Case.objects.visible_to(request.user).filter(thrive_id=thrive_id).exists():
+        return redirect("cases:detail", thrive_id)
+    messages.info(
+        request, f"No case you can see has the Thrive ID “{request.GET.get('thrive_id', '')}”."
+    )
+    return redirect(
+        request.GET.get("back") if request.GET.get("back", "").startswith("/") else reverse("home")
+    )
+
+
+# Lists and reports live in cases/reports.py; these views only pick the table.
+@role_required(Role.SERVICE_WORKER)
+def my_cases(request):
+    return reports.my_cases(request)
+
+
+@role_required(Role.SERVICE_MANAGER)
+def managers_area(request):
+    return reports.managers_area(request)
+
+
+@role_required(Role.SERVICE_MANAGER)
+def requiring_action(request):
+    return reports.requiring_action(request)
+
+
+@role_required(Role.SERVICE_MANAGER, Role.EHPS_OFFICER)
+def archive_list(request):
+    return reports.archive_list(request)
+
+
+@role_required(Role.EHPS_OFFICER)
+def ehps_area(request):
+    return reports.ehps_area(request)
+
+
+@role_required(Role.SERVICE_MANAGER, Role.EHPS_OFFICER)
+def report_index(request):
+    return render(request, "cases/report_index.html", {"reports": reports.REPORTS})
+
+
+@role_required(Role.SERVICE_MANAGER, Role.EHPS_OFFICER)
+def report(request, slug):
+    if slug not in reports.REPORTS:
+        raise Http404
+    return reports.REPORTS[slug]["view"](request)
+
+
+REFERENCE_LISTS = {
+    "key-reasons": ("Key Reasons for Support", KeyReason),
+    "outcomes": ("Outcome of Involvement", Outcome),
+}
+
+
+@role_required(Role.SYSTEM_ADMIN)
+def reference_list(request, kind, pk=None):
+    """The administrators' lists: add an entry, rename, reorder or retire one."""
+    if kind not in REFERENCE_LISTS:
+        raise Http404
+    title, model = REFERENCE_LISTS[kind]
+    item = get_object_or_404(model, pk=pk) if pk else None
+    form = ReferenceItemForm(request.POST or None, model=model, instance=item)
+    if request.method == "POST" and form.is_valid():
+        services.save_reference_item(
+            model, by=request.user, item=item, request=request, **form.cleaned_data
+        )
+        messages.success(request, f"{title} saved.")
+        return redirect("cases:reference_list", kind)
+    return render(
+        request,
+        "cases/reference_list.html",
+        {
+            "title": title,
+            "kind": kind,
+            "items": model.objects.all(),
+            "form": form,
+            "item": item,
+            "lists": REFERENCE_LISTS,
+        },
+    )

@@ -1,0 +1,153 @@
+"""The case document library: documents linked to a case (or, until a manager fixes the link,
+to no case: "Documents with No Thrive ID"), every version kept, and a bin that keeps deleted
+documents restorable for 30 days."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.models import Case
+from thrive.models import Role, Service
+
+BIN_DAYS = 30
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The documents of every case the person may see (Case.visible_to decides), and for
+        a service's managers also their services' documents with no Thrive ID. Includes
+        documents in the bin; views pick `.live()` or `.in_bin()`."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        condition = Q(case__in=Case.objects.visible_to(user).values("pk"))
+        if user.has_role(Role.SERVICE_MANAGER):
+            managed = Service.objects.filter(
+                memberships__user=user, memberships__role=Role.SERVICE_MANAGER
+            ).values("pk")
+            condition |= Q(case__isnull=True, service__in=managed)
+        return self.filter(condition)
+
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def in_bin(self):
+        return self.filter(deleted_at__isnull=False)
+
+    def unlinked(self):
+        return self.filter(case__isnull=True)
+
+
+class Document(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="documents")
+    case = models.ForeignKey(
+        Case,
+        verbose_name="Thrive ID",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    title = models.CharField(max_length=200, blank=True)
+    # The display name, ThriveID-DDMMYY-Filename.ext; made by Thrive, never typed.
+    name = models.CharField(max_length=255)
+    # Of the current version, copied here so that lists need no join.
+    kind = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    current_version = models.ForeignKey(
+        "DocumentVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    modified_at = models.DateTimeField(default=timezone.now)
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-modified_at"]
+        indexes = [
+            # The case page: a case's documents, last modified first.
+            models.Index(
+                fields=["case", "-modified_at"],
+                condition=Q(deleted_at__isnull=True),
+                name="document_by_case",
+            ),
+            # Latest Documents Uploaded.
+            models.Index(
+                fields=["service", "-created_at"],
+                condition=Q(deleted_at__isnull=True),
+                name="document_latest",
+            ),
+            # Documents with No Thrive ID.
+            models.Index(
+                fields=["service", "-created_at"],
+                condition=Q(deleted_at__isnull=True, case__isnull=True),
+                name="document_no_thrive_id",
+            ),
+            # Duplicate detection, on a case and across a service.
+            models.Index(fields=["service", "sha256"], name="document_fingerprint"),
+            models.Index(
+                fields=["deleted_at"], condition=Q(deleted_at__isnull=False), name="document_bin"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def in_bin(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def purge_due(self):
+        return self.deleted_at + timedelta(days=BIN_DAYS) if self.deleted_at else None
+
+    @property
+    def previewable(self) -> bool:
+        return self.kind in ("pdf", "image")
+
+    @property
+    def thrive_id(self) -> str:
+        return self.case.thrive_id if self.case_id else ""
+
+
+class DocumentVersion(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    file = models.CharField("storage name", max_length=255)
+    original_name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="document_version_number")
+        ]
+
+    def __str__(self):
+        return f"{self.document} version {self.number}"

@@ -1,0 +1,210 @@
+"""The managers' document reports, through the one list mechanism (thrive.reports): Latest
+Documents Uploaded, Documents with No Thrive ID, documents by case, possible duplicates, and
+the bin. Registered into cases.reports.REPORTS (see DocumentsConfig.ready), so they sit in
+the same Reports index."""
+
+import functools
+from urllib.parse import quote
+
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+
+from cases.reports import FAMILY, THRIVE_ID, case_link, managed_cases
+from thrive.models import Role, Service
+from thrive.reports import Column, Table, render_table
+
+from .models import Document
+
+
+@functools.cache
+def _pattern(name: str) -> str:
+    return reverse(name, args=[999999999])
+
+
+def _url(name: str, document) -> str:
+    return _pattern(name).replace("999999999", str(document.pk))
+
+
+def document_link(document) -> str:
+    return _url("documents:detail", document)
+
+
+DOC_THRIVE_ID = Column(
+    "thrive_id",
+    "Thrive ID",
+    lambda d: d.case.thrive_id if d.case_id else "",
+    "case__thrive_id",
+    lambda d: case_link(d.case) if d.case_id else "",
+    related="case",
+)
+NAME = Column("name", "Name", lambda d: d.name, "name", document_link)
+TITLE = Column("title", "Title", lambda d: d.title, "title")
+CREATED = Column("created", "Created", lambda d: d.created_at, "created_at")
+UPLOADED_BY = Column(
+    "uploaded_by",
+    "Uploaded by",
+    lambda d: d.created_by.full_name if d.created_by_id else "Imported",
+    "created_by__full_name",
+    related="created_by",
+)
+MODIFIED = Column("modified", "Modified", lambda d: d.modified_at, "modified_at")
+MODIFIED_BY = Column(
+    "modified_by",
+    "Modified by",
+    lambda d: d.modified_by.full_name if d.modified_by_id else "Imported",
+    "modified_by__full_name",
+    related="modified_by",
+)
+
+
+def managed_documents(user):
+    """A manager's services' documents (or, for an EHPS officer, those of their districts'
+    cases): Document.visible_to, narrowed like cases.reports.managed_cases."""
+    documents = Document.objects.visible_to(user).live()
+    if user.has_role(Role.SERVICE_MANAGER):
+        managed = Service.objects.filter(
+            memberships__user=user, memberships__role=Role.SERVICE_MANAGER
+        ).values("pk")
+        documents = documents.filter(service__in=managed)
+    return documents
+
+
+def latest_documents(request):
+    table = Table(
+        title="Latest Documents Uploaded",
+        slug="latest-documents",
+        description="The most recently uploaded documents first. If one is on the wrong case, "
+        "open it and choose Edit Properties.",
+        columns=[DOC_THRIVE_ID, NAME, TITLE, CREATED, UPLOADED_BY],
+        queryset=managed_documents(request.user),
+        default_sort="-created",
+        empty="No documents have been uploaded.",
+    )
+    return render_table(request, table)
+
+
+def _edit_link(request):
+    back = request.get_full_path()
+
+    def link(document):
+        return f"{_url('documents:edit', document)}?next={quote(back)}"
+
+    return link
+
+
+def no_thrive_id(request):
+    table = Table(
+        title="Documents with No Thrive ID",
+        slug="no-thrive-id",
+        description="Documents that are not linked to a case. Choose Edit Properties, enter "
+        "the Thrive ID and save: the document leaves this report and shows on the case.",
+        columns=[
+            NAME,
+            TITLE,
+            CREATED,
+            UPLOADED_BY,
+            Column("edit", "Action", lambda d: "Edit Properties", link=_edit_link(request)),
+        ],
+        queryset=managed_documents(request.user).unlinked(),
+        default_sort="-created",
+        empty="Every document has a Thrive ID.",
+    )
+    return render_table(request, table)
+
+
+def documents_by_case(request):
+    live = Q(documents__deleted_at__isnull=True)
+    cases = (
+        managed_cases(request.user)
+        .annotate(
+            n=Count("documents", filter=live),
+            latest=Max("documents__created_at", filter=live),
+        )
+        .filter(n__gt=0)
+    )
+    table = Table(
+        title="Documents by case",
+        slug="documents-by-case",
+        description="How many documents each case has, and when the latest was uploaded.",
+        columns=[
+            THRIVE_ID,
+            FAMILY,
+            Column("n", "Documents", lambda c: c.n, "n", numeric=True),
+            Column("latest", "Latest upload", lambda c: c.latest, "latest"),
+        ],
+        queryset=cases,
+        default_sort="-n",
+        empty="No case has documents.",
+    )
+    return render_table(request, table)
+
+
+def possible_duplicates(request):
+    documents = managed_documents(request.user)
+    repeated = (
+        documents.exclude(case=None)
+        .order_by()
+        .values("service", "sha256")
+        .annotate(cases=Count("case", distinct=True))
+        .filter(cases__gt=1)
+        .values("sha256")
+    )
+    table = Table(
+        title="Possible duplicate documents",
+        slug="possible-duplicates",
+        description="The same file on more than one case of your service. Check that each "
+        "is on the right case; Edit Properties fixes the Thrive ID.",
+        columns=[
+            Column("fingerprint", "Same file", lambda d: d.sha256[:10], "sha256"),
+            DOC_THRIVE_ID,
+            NAME,
+            TITLE,
+            CREATED,
+            UPLOADED_BY,
+        ],
+        queryset=documents.exclude(case=None).filter(sha256__in=repeated),
+        default_sort="fingerprint",
+        empty="No file is on more than one case.",
+    )
+    return render_table(request, table)
+
+
+def document_bin(request):
+    documents = Document.objects.visible_to(request.user).in_bin()
+    managed = Service.objects.filter(
+        memberships__user=request.user, memberships__role=Role.SERVICE_MANAGER
+    ).values("pk")
+    table = Table(
+        title="Deleted documents",
+        slug="document-bin",
+        description="Deleted documents stay here for 30 days, then are deleted for good. "
+        "Restore puts a document back on its case.",
+        columns=[
+            Column("name", "Name", lambda d: d.name, "name"),
+            DOC_THRIVE_ID,
+            Column("deleted", "Deleted", lambda d: d.deleted_at, "deleted_at"),
+            Column(
+                "deleted_by",
+                "Deleted by",
+                lambda d: d.deleted_by.full_name if d.deleted_by_id else "",
+                "deleted_by__full_name",
+                related="deleted_by",
+            ),
+            Column("purge", "Deleted for good on", lambda d: d.purge_due.date(), "deleted_at"),
+            Column(
+                "restore", "Action", lambda d: "Restore", link=lambda d: _url("documents:restore", d)
+            ),
+        ],
+        queryset=documents.filter(service__in=managed),
+        default_sort="-deleted",
+        empty="The bin is empty.",
+    )
+    return render_table(request, table)
+
+
+REPORTS = {
+    "latest-documents": {"title": "Latest Documents Uploaded", "view": latest_documents},
+    "no-thrive-id": {"title": "Documents with No Thrive ID", "view": no_thrive_id},
+    "documents-by-case": {"title": "Documents by case", "view": documents_by_case},
+    "possible-duplicates": {"title": "Possible duplicate documents", "view": possible_duplicates},
+}

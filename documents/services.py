@@ -1,0 +1,344 @@
+"""Every change to the document library: upload, new version, Edit Properties, bin, restore
+and purge. Each checks the person's right, writes, and audits in one transaction.
+
+Uploads either complete or leave nothing behind: the file is stored first (under a random
+name), then the rows are written in a transaction; if that fails the stored object is
+deleted again. Purging deletes the rows first and the stored objects only once that commit
+has happened, so a failed purge never leaves rows pointing at missing files."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from cases.models import Case
+from cases.services import roles_on_case
+from documents.uploads import CheckedUpload, store_checked_upload
+from thrive import audit
+from thrive.models import Membership, Role, Service, User
+
+from .models import BIN_DAYS, Document, DocumentVersion
+from .naming import conventional_name, with_extension
+
+log = logging.getLogger(__name__)
+
+STORAGE_PREFIX = "case-documents"
+
+
+class DocumentActionRefused(Exception):
+    """The action is not possible for this person or for this document."""
+
+
+class DuplicateDocument(Exception):
+    """The same file (same SHA-256) is already on the case; it is not stored again."""
+
+    def __init__(self, existing: Document):
+        super().__init__(f"This file is already on the case as {existing.name}")
+        self.existing = existing
+
+
+# --- Who may do what --------------------------------------------------------------------------
+
+
+def manages(user: User, service_id: int) -> bool:
+    return Membership.objects.filter(
+        user=user, role=Role.SERVICE_MANAGER, service_id=service_id
+    ).exists()
+
+
+def may_upload(user: User, case: Case) -> bool:
+    """The worker allocated to the case and the service's managers add documents to cases
+    that are not archived. EHPS officers see and download documents but do not add them: once
+    referred, the case record belongs to the service."""
+    if case.is_archived:
+        return False
+    return bool(roles_on_case(user, case) & {Role.SERVICE_MANAGER, Role.SERVICE_WORKER})
+
+
+def may_add_version(user: User, document: Document) -> bool:
+    if document.in_bin:
+        return False
+    if document.case_id is None:
+        return manages(user, document.service_id)
+    return may_upload(user, document.case)
+
+
+def may_edit_properties(user: User, document: Document) -> bool:
+    """Edit Properties (title and Thrive ID) is the manager's repair tool."""
+    return not document.in_bin and manages(user, document.service_id)
+
+
+def may_move_to_bin(user: User, document: Document) -> bool:
+    """Managers, and the worker on the case (who removes a duplicate they uploaded)."""
+    return may_add_version(user, document)
+
+
+def may_restore(user: User, document: Document) -> bool:
+    return document.in_bin and manages(user, document.service_id)
+
+
+def document_actions(user: User, document: Document) -> set[str]:
+    checks = {
+        "add_version": may_add_version,
+        "edit_properties": may_edit_properties,
+        "move_to_bin": may_move_to_bin,
+        "restore": may_restore,
+    }
+    return {name for name, check in checks.items() if check(user, document)}
+
+
+# --- Changes ----------------------------------------------------------------------------------
+
+
+def find_duplicate(*, service: Service, case: Case | None, sha256: str) -> Document | None:
+    """The live document with the same content on the same case (or, with no case, among the
+    service's documents with no Thrive ID)."""
+    documents = Document.objects.live().filter(service=service, sha256=sha256)
+    documents = documents.filter(case=case) if case else documents.filter(case__isnull=True)
+    return documents.select_related("case").first()
+
+
+def _store(checked: CheckedUpload) -> str:
+    return store_checked_upload(checked, prefix=STORAGE_PREFIX)
+
+
+def _discard(stored: str) -> None:
+    try:
+        default_storage.delete(stored)
+    except Exception:  # pragma: no cover - the storage is down as well; log for the sweep
+        log.exception("Could not delete the stored object %s after a failed upload", stored)
+
+
+def upload_document(
+    *,
+    by: User | None,
+    checked: CheckedUpload,
+    title: str = "",
+    case: Case | None = None,
+    service: Service | None = None,
+    name: str | None = None,
+    request=None,
+) -> Document:
+    """Add a checked file to the library, linked to `case`, or with no Thrive ID to `service`
+    (only the bulk import does that). The name is made from the Thrive ID, today's date and the
+    file's name unless `name` is given (imported files keep theirs). A file already on the case
+    raises DuplicateDocument carrying the existing document and is not stored again.
+
+    Must not be called inside an outer transaction that may still roll back: the stored
+    object is only deleted again when this function's own transaction fails."""
+    if case is not None:
+        service = case.service
+        if by is not None and not may_upload(by, case):
+            raise DocumentActionRefused("You cannot add documents to this case.")
+    elif service is None:
+        raise ValueError("A document belongs to a case or, with no Thrive ID, to a service")
+    elif by is not None and not manages(by, service.pk):
+        raise DocumentActionRefused("Only the service's managers can add unlinked documents.")
+
+    existing = find_duplicate(service=service, case=case, sha256=checked.sha256)
+    if existing:
+        raise DuplicateDocument(existing)
+
+    now = timezone.now()
+    if name is None:
+        name = (
+            conventional_name(case.thrive_id, checked.safe_name, timezone.localdate(now))
+            if case
+            else checked.safe_name
+        )
+    stored = _store(checked)
+    try:
+        with transaction.atomic():
+            document = Document.objects.create(
+                service=service,
+                case=case,
+                title=title.strip(),
+                name=name,
+                kind=checked.kind,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                created_at=now,
+                created_by=by,
+                modified_at=now,
+                modified_by=by,
+            )
+            version = DocumentVersion.objects.create(
+                document=document,
+                number=1,
+                file=stored,
+                original_name=checked.safe_name,
+                kind=checked.kind,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                uploaded_by=by,
+                uploaded_at=now,
+            )
+            document.current_version = version
+            document.save(update_fields=["current_version"])
+            audit.record(
+                request,
+                "document_uploaded",
+                document,
+                user=by,
+                organisation=service.provider,
+                note=f"case {case.thrive_id}" if case else "no Thrive ID",
+            )
+    except BaseException:
+        _discard(stored)
+        raise
+    return document
+
+
+def add_version(
+    document: Document, *, by: User, checked: CheckedUpload, request=None
+) -> DocumentVersion:
+    """Upload a new version: the earlier ones are kept and stay downloadable."""
+    if not may_add_version(by, document):
+        raise DocumentActionRefused("You cannot add a version to this document.")
+    if checked.sha256 == document.sha256:
+        raise DocumentActionRefused("This file is the same as the current version.")
+    now = timezone.now()
+    stored = _store(checked)
+    try:
+        with transaction.atomic():
+            locked = Document.objects.select_for_update().get(pk=document.pk)
+            number = (locked.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+            version = DocumentVersion.objects.create(
+                document=locked,
+                number=number,
+                file=stored,
+                original_name=checked.safe_name,
+                kind=checked.kind,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                uploaded_by=by,
+                uploaded_at=now,
+            )
+            name = locked.name
+            if not name.lower().endswith(checked.extension):
+                name = with_extension(name, checked.extension)
+            Document.objects.filter(pk=locked.pk).update(
+                current_version=version,
+                name=name,
+                kind=checked.kind,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                modified_at=now,
+                modified_by=by,
+            )
+            audit.record(
+                request,
+                "document_version_added",
+                locked,
+                user=by,
+                organisation=locked.service.provider,
+                note=f"version {number}",
+            )
+    except BaseException:
+        _discard(stored)
+        raise
+    document.refresh_from_db()
+    return version
+
+
+@transaction.atomic
+def edit_properties(
+    document: Document, *, by: User, title: str, case: Case, request=None
+) -> Document:
+    """Edit Properties: the title, and the Thrive ID — fixing a document uploaded to the wrong
+    case or with none. The case must be one of the document's service; the name takes the new
+    ID (its date and filename stay), so the document leaves Documents with No Thrive ID."""
+    if not may_edit_properties(by, document):
+        raise DocumentActionRefused("Only the service's managers can edit document properties.")
+    if case is None or case.service_id != document.service_id:
+        raise DocumentActionRefused("Choose a case of this service.")
+    before = document.case.thrive_id if document.case_id else "no Thrive ID"
+    changes = []
+    if case.pk != document.case_id:
+        changes.append(f"Thrive ID {before} to {case.thrive_id}")
+        document.name = conventional_name(
+            case.thrive_id, document.name, timezone.localdate(document.created_at)
+        )
+        document.case = case
+    if title.strip() != document.title:
+        changes.append("title")
+        document.title = title.strip()
+    document.modified_at = timezone.now()
+    document.modified_by = by
+    document.save()
+    audit.record(
+        request,
+        "document_properties_edited",
+        document,
+        user=by,
+        organisation=document.service.provider,
+        note=", ".join(changes) or "no change",
+    )
+    return document
+
+
+@transaction.atomic
+def move_to_bin(document: Document, *, by: User, request=None) -> Document:
+    """Delete a document: it goes to the bin, where the service's managers can restore it for
+    30 days; then it is purged."""
+    if not may_move_to_bin(by, document):
+        raise DocumentActionRefused("You cannot delete this document.")
+    document.deleted_at = timezone.now()
+    document.deleted_by = by
+    document.save(update_fields=["deleted_at", "deleted_by"])
+    audit.record(
+        request, "document_moved_to_bin", document, user=by, organisation=document.service.provider
+    )
+    return document
+
+
+@transaction.atomic
+def restore(document: Document, *, by: User, request=None) -> Document:
+    """Take a document out of the bin, back onto its case (a manager's action)."""
+    if not may_restore(by, document):
+        raise DocumentActionRefused("Only the service's managers can restore documents.")
+    document.deleted_at = None
+    document.deleted_by = None
+    document.save(update_fields=["deleted_at", "deleted_by"])
+    audit.record(
+        request, "document_restored", document, user=by, organisation=document.service.provider
+    )
+    return document
+
+
+@transaction.atomic
+def purge(document: Document, *, by: User | None = None, request=None) -> None:
+    """Delete a document for good: its rows now, its stored files once that has committed.
+    Only documents that have been in the bin for 30 days (the purge_bin task), so nobody can
+    make a child's document disappear without the 30 days in which a manager can restore it."""
+    if document.deleted_at is None or document.deleted_at > timezone.now() - timedelta(
+        days=BIN_DAYS
+    ):
+        raise DocumentActionRefused("Only documents 30 days in the bin can be deleted for good.")
+    files = list(document.versions.values_list("file", flat=True))
+    audit.record(
+        request,
+        "document_purged",
+        document,
+        user=by,
+        organisation=document.service.provider,
+        note=f"{len(files)} version(s)",
+    )
+    Document.objects.filter(pk=document.pk).update(current_version=None)
+    document.versions.all().delete()
+    document.delete()
+
+    def delete_files():
+        for name in files:
+            _discard(name)
+
+    transaction.on_commit(delete_files)

@@ -1,0 +1,289 @@
+"""The daily lists and the reports: what each shows, filters, downloads, and a fixed number
+of queries whatever the number of cases."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from cases.models import Case, Status
+from thrive.models import Role
+
+from ..factories import make_case, person
+
+
+def rows_of(page, slug=None):
+    """The Thrive IDs listed in a table of the page."""
+    if slug is None:
+        return [case.thrive_id for case in page.context["page"]]
+    section = next(s for s in page.context["sections"] if s["table"].slug == slug)
+    return [case.thrive_id for case in section["page"]]
+
+
+def many_cases(service, officer, count, **fields):
+    template = make_case(service, referred_by=officer, **fields)
+    cases = []
+    for i in range(count - 1):
+        clone = Case.objects.get(pk=template.pk)
+        clone.pk = None
+        clone.thrive_id = f"BULK{service.pk}-{i}-{fields.get('status', '')}"
+        cases.append(clone)
+    Case.objects.bulk_create(cases)
+
+
+def test_my_cases_lists_open_cases_with_my_name_only(
+    client, ashford, officer, worker, other_worker
+):
+    mine = make_case(ashford, referred_by=officer, status=Status.OPEN, worker=worker)
+    make_case(ashford, referred_by=officer, status=Status.OPEN, worker=other_worker)
+    make_case(ashford, referred_by=officer, status=Status.CLOSED, worker=worker)
+    client.force_login(worker)
+
+    page = client.get(reverse("cases:my_cases"))
+
+    assert rows_of(page) == [mine.thrive_id]
+
+
+def test_my_cases_filter_needs_the_whole_thrive_id(client, ashford, officer, worker):
+    case = make_case(ashford, referred_by=officer, status=Status.OPEN, worker=worker)
+    make_case(ashford, referred_by=officer, status=Status.OPEN, worker=worker)
+    client.force_login(worker)
+
+    whole = client.get(reverse("cases:my_cases"), {"thrive_id": f"kt {case.pk}"})
+    partial = client.get(reverse("cases:my_cases"), {"thrive_id": "KT0"})
+
+    assert rows_of(whole) == [case.thrive_id]
+    assert rows_of(partial) == []
+
+
+def test_managers_area_lists_unarchived_cases_with_filters(
+    client, ashford, officer, manager, worker
+):
+    open_case = make_case(ashford, referred_by=officer, status=Status.OPEN, worker=worker)
+    waiting = make_case(
+        ashford, referred_by=officer, status=Status.AWAITING_WORKER, waiting_list=True
+    )
+    make_case(ashford, referred_by=officer, status=Status.CLOSED, archived_at=timezone.now())
+    client.force_login(manager)
+
+    everything = client.get(reverse("cases:managers_area"))
+    by_worker = client.get(reverse("cases:managers_area"), {"worker": worker.pk})
+    on_waiting_list = client.get(reverse("cases:managers_area"), {"waiting_list": "yes"})
+
+    assert set(rows_of(everything)) == {open_case.thrive_id, waiting.thrive_id}
+    assert everything.context["page"].paginator.count == 2
+    assert rows_of(by_worker) == [open_case.thrive_id]
+    assert rows_of(on_waiting_list) == [waiting.thrive_id]
+
+
+def test_columns_sort_both_ways(client, ashford, officer, manager):
+    older = make_case(ashford, referred_by=officer, family_names="Able")
+    newer = make_case(ashford, referred_by=officer, family_names="Zed")
+    client.force_login(manager)
+
+    up = client.get(reverse("cases:managers_area"), {"sort": "family"})
+    down = client.get(reverse("cases:managers_area"), {"sort": "-family"})
+
+    assert rows_of(up) == [older.thrive_id, newer.thrive_id]
+    assert rows_of(down) == [newer.thrive_id, older.thrive_id]
+    header = next(h for h in up.context["headers"] if h["label"] == "Family second name(s)")
+    assert header["aria_sort"] == "ascending"
+
+
+def test_cases_requiring_action_oldest_referral_first_with_age(client, ashford, officer, manager):
+    today = timezone.localdate()
+    new = make_case(ashford, referred_by=officer, date_referred=today - timedelta(days=2))
+    old = make_case(ashford, referred_by=officer, date_referred=today - timedelta(days=9))
+    pending = make_case(ashford, referred_by=officer, status=Status.PENDING)
+    accepted = make_case(ashford, referred_by=officer, status=Status.AWAITING_WORKER)
+    client.force_login(manager)
+
+    page = client.get(reverse("cases:requiring_action"))
+
+    assert rows_of(page, "awaiting-decision") == [old.thrive_id, new.thrive_id]
+    assert rows_of(page, "awaiting-worker") == [accepted.thrive_id]
+    assert rows_of(page, "pending") == [pending.thrive_id]
+    awaiting = page.context["sections"][0]
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">9</td>' in awaiting["rows"][0]
+    assert "Count: 2" in page.text
+
+
+def test_archived_cases_leave_the_lists_and_appear_in_the_archive(
+    client, ashford, officer, manager, worker
+):
+    archived = make_case(
+        ashford,
+        referred_by=officer,
+        status=Status.CLOSED,
+        worker=worker,
+        archived_at=timezone.now(),
+    )
+    client.force_login(manager)
+
+    assert archived.thrive_id not in rows_of(client.get(reverse("cases:managers_area")))
+    assert rows_of(client.get(reverse("cases:archive_list"))) == [archived.thrive_id]
+    client.force_login(worker)
+    assert rows_of(client.get(reverse("cases:my_cases"))) == []
+
+
+def test_ehps_area_shows_referrals_and_declined_cases_to_archive(client, ashford, officer):
+    declined = make_case(ashford, referred_by=officer, status=Status.DECLINED)
+    other = make_case(ashford, status=Status.OPEN)
+    client.force_login(officer)
+
+    page = client.get(reverse("cases:ehps_area"))
+    mine = client.get(reverse("cases:ehps_area"), {"mine": "1"})
+
+    assert set(rows_of(page, "referrals")) == {declined.thrive_id, other.thrive_id}
+    assert rows_of(mine, "referrals") == [declined.thrive_id]
+    assert rows_of(page, "declined") == [declined.thrive_id]
+
+
+@pytest.mark.parametrize(
+    ("slug", "fields", "listed"),
+    [
+        ("last-modified", {"status": Status.OPEN}, True),
+        (
+            "archived-accepted",
+            {"progressing": "yes", "status": Status.CLOSED, "archived": True},
+            True,
+        ),
+        (
+            "archived-declined",
+            {"progressing": "no", "status": Status.DECLINED, "archived": True},
+            True,
+        ),
+        (
+            "archived-declined",
+            {"progressing": "yes", "status": Status.CLOSED, "archived": True},
+            False,
+        ),
+        ("last-modified-archived", {"status": Status.CLOSED, "archived": True}, True),
+        ("closed-without-summary", {"status": Status.CLOSED, "closure_summary": ""}, True),
+        ("closed-without-summary", {"status": Status.CLOSED, "closure_summary": "Done"}, False),
+        ("waiting-list", {"status": Status.AWAITING_WORKER, "waiting_list": True}, True),
+    ],
+)
+def test_each_report_lists_its_cases(client, ashford, officer, manager, slug, fields, listed):
+    if fields.pop("archived", False):
+        fields["archived_at"] = timezone.now()
+    case = make_case(ashford, referred_by=officer, **fields)
+    client.force_login(manager)
+
+    page = client.get(reverse("cases:report", args=[slug]))
+
+    assert (case.thrive_id in rows_of(page)) is listed
+
+
+def test_closed_without_summary_names_the_worker_to_chase(
+    client, ashford, officer, manager, worker
+):
+    make_case(ashford, referred_by=officer, status=Status.CLOSED, worker=worker, closure_summary="")
+    client.force_login(manager)
+
+    page = client.get(reverse("cases:report", args=["closed-without-summary"]))
+
+    assert worker.full_name in page.text
+
+
+def test_status_by_district_counts_and_draws_a_chart(client, ashford, officer, manager):
+    for _ in range(3):
+        make_case(ashford, referred_by=officer)
+    make_case(ashford, referred_by=officer, status=Status.OPEN)
+    client.force_login(manager)
+
+    page = client.get(reverse("cases:report", args=["status-by-district"]))
+
+    counts = {(r["district"], r["status"]): r["n"] for r in page.context["page"]}
+    assert counts == {("Ashford", "Awaiting decision"): 3, ("Ashford", "Open"): 1}
+    assert "<svg" in page.text
+
+
+def test_response_times_give_median_and_90th_percentile(client, ashford, officer, manager):
+    referred = timezone.localdate() - timedelta(days=40)
+    for days in [1, 2, 3, 4, 5, 6, 7, 8, 9, 30]:
+        make_case(
+            ashford,
+            referred_by=officer,
+            date_referred=referred,
+            response_date=referred + timedelta(days=days),
+            first_contact_family=referred + timedelta(days=days * 2),
+        )
+    client.force_login(manager)
+
+    page = client.get(reverse("cases:report", args=["response-times"]))
+
+    [row] = page.context["page"]
+    assert row["decided"] == 10
+    assert (row["decision_median"], row["decision_p90"]) == (5.5, pytest.approx(11.1))
+    assert (row["contact_median"], row["contact_p90"]) == (11, pytest.approx(22.2))
+
+
+def test_lists_download_as_csv_and_xlsx(client, ashford, officer, manager):
+    case = make_case(ashford, referred_by=officer, family_names="=cmd|calc")
+    client.force_login(manager)
+
+    as_csv = client.get(
+        reverse("cases:managers_area"), {"export": "managers-area", "format": "csv"}
+    )
+    as_xlsx = client.get(
+        reverse("cases:managers_area"), {"export": "managers-area", "format": "xlsx"}
+    )
+
+    rows = list(csv.reader(io.StringIO(b"".join(as_csv.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:2] == ["Thrive ID", "Family second name(s)"]
+    assert rows[1][:2] == [case.thrive_id, "'=cmd|calc"]
+    sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
+    assert sheet["A2"].value == case.thrive_id
+    assert sheet["B2"].value == "'=cmd|calc"
+
+
+def test_workers_and_ehps_cannot_open_manager_lists(client, worker, officer):
+    for someone in (worker, officer):
+        client.force_login(someone)
+        assert client.get(reverse("cases:managers_area")).status_code == 404
+    assert client.get(reverse("cases:my_cases")).status_code == 404
+
+
+LIST_PAGES = [
+    ("cases:managers_area", Role.SERVICE_MANAGER, {}),
+    ("cases:requiring_action", Role.SERVICE_MANAGER, {}),
+    ("cases:archive_list", Role.SERVICE_MANAGER, {"archived_at": "now", "status": Status.CLOSED}),
+    ("cases:my_cases", Role.SERVICE_WORKER, {"status": Status.OPEN, "worker": "me"}),
+    ("cases:ehps_area", Role.EHPS_OFFICER, {}),
+    ("last-modified", Role.SERVICE_MANAGER, {}),
+    ("archived-accepted", Role.SERVICE_MANAGER, {"archived_at": "now", "progressing": "yes"}),
+    ("archived-declined", Role.SERVICE_MANAGER, {"archived_at": "now", "status": Status.DECLINED}),
+    ("last-modified-archived", Role.SERVICE_MANAGER, {"archived_at": "now"}),
+    ("closed-without-summary", Role.SERVICE_MANAGER, {"status": Status.CLOSED}),
+    ("status-by-district", Role.SERVICE_MANAGER, {}),
+    ("response-times", Role.SERVICE_MANAGER, {"response_date": date(2026, 11, 5)}),
+    ("waiting-list", Role.SERVICE_MANAGER, {"waiting_list": True, "status": Status.OPEN}),
+]
+
+
+@pytest.mark.parametrize("rows", [10, 1000])
+@pytest.mark.parametrize(("list_page", "role", "fields"), LIST_PAGES)
+def test_list_pages_run_a_fixed_number_of_queries(
+    client, ashford, officer, worker, django_assert_max_num_queries, list_page, role, fields, rows
+):
+    viewer = {Role.SERVICE_WORKER: worker, Role.EHPS_OFFICER: officer}.get(role) or person(
+        role, service=ashford
+    )
+    fields = {
+        k: (timezone.now() if v == "now" else worker if v == "me" else v) for k, v in fields.items()
+    }
+    many_cases(
+        ashford, officer, rows, date_referred=timezone.localdate() - timedelta(days=3), **fields
+    )
+    client.force_login(viewer)
+    url = reverse(list_page) if ":" in list_page else reverse("cases:report", args=[list_page])
+
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+
+    assert response.status_code == 200
