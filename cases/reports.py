@@ -248,71 +248,67 @@ def ehps_area(request):
 # --- Reports --------------------------------------------------------------------------------
 
 
-def last_modified(request):
-    table = Table(
-        title="Last Modified Cases",
-        slug="last-modified",
-        description="Recently modified cases that are not archived, and who modified them.",
-        columns=[THRIVE_ID, FAMILY, CHILD, DISTRICT, STATUS, MODIFIED, MODIFIED_BY],
-        queryset=managed_cases(request.user).active(),
-        default_sort="-modified",
-    )
-    return render_table(request, table)
+def case_report(*, title, slug, description, columns, cases, default_sort, empty=None):
+    """A report that is a plain list of the manager's (or EHPS district's) cases."""
+
+    def view(request):
+        table = Table(
+            title=title,
+            slug=slug,
+            description=description,
+            columns=columns,
+            queryset=cases(managed_cases(request.user)),
+            default_sort=default_sort,
+            **({"empty": empty} if empty else {}),
+        )
+        return render_table(request, table)
+
+    return view
 
 
-def archived_accepted(request):
-    table = Table(
-        title="Archived Cases – Accepted",
-        slug="archived-accepted",
-        description="Cases your service worked, closed and archived.",
-        columns=[THRIVE_ID, ARCHIVED, FAMILY, CHILD, DISTRICT],
-        queryset=managed_cases(request.user).archived().filter(progressing=Progressing.YES),
-        default_sort="-archived",
-    )
-    return render_table(request, table)
+CLOSED = Column("closed", "Date of case closure", lambda c: c.closure_date, "closure_date")
 
-
-def archived_declined(request):
-    table = Table(
-        title="Archived Cases – Declined",
-        slug="archived-declined",
-        description="Cases your service declined, archived.",
-        columns=[THRIVE_ID, ARCHIVED, FAMILY, CHILD, DISTRICT],
-        queryset=managed_cases(request.user).archived().filter(status=Status.DECLINED),
-        default_sort="-archived",
-    )
-    return render_table(request, table)
-
-
-def last_modified_archived(request):
-    table = Table(
-        title="Last Modified Archived Cases",
-        slug="last-modified-archived",
-        description="Archived cases, most recently modified first.",
-        columns=[THRIVE_ID, ARCHIVED, FAMILY, CHILD, DISTRICT, MODIFIED, MODIFIED_BY],
-        queryset=managed_cases(request.user).archived(),
-        default_sort="-modified",
-    )
-    return render_table(request, table)
-
-
-def closed_without_summary(request):
-    table = Table(
-        title="Closed Cases without closure summary",
-        slug="closed-without-summary",
-        description="Closed cases with no closure summary, and the worker to ask for it.",
-        columns=[
-            THRIVE_ID,
-            FAMILY,
-            CHILD,
-            WORKER,
-            Column("closed", "Date of case closure", lambda c: c.closure_date, "closure_date"),
-        ],
-        queryset=managed_cases(request.user).filter(status=Status.CLOSED, closure_summary=""),
-        default_sort="closed",
-        empty="Every closed case has a closure summary.",
-    )
-    return render_table(request, table)
+last_modified = case_report(
+    title="Last Modified Cases",
+    slug="last-modified",
+    description="Recently modified cases that are not archived, and who modified them.",
+    columns=[THRIVE_ID, FAMILY, CHILD, DISTRICT, STATUS, MODIFIED, MODIFIED_BY],
+    cases=lambda cases: cases.active(),
+    default_sort="-modified",
+)
+archived_accepted = case_report(
+    title="Archived Cases – Accepted",
+    slug="archived-accepted",
+    description="Cases your service worked, closed and archived.",
+    columns=[THRIVE_ID, ARCHIVED, FAMILY, CHILD, DISTRICT],
+    cases=lambda cases: cases.archived().filter(progressing=Progressing.YES),
+    default_sort="-archived",
+)
+archived_declined = case_report(
+    title="Archived Cases – Declined",
+    slug="archived-declined",
+    description="Cases your service declined, archived.",
+    columns=[THRIVE_ID, ARCHIVED, FAMILY, CHILD, DISTRICT],
+    cases=lambda cases: cases.archived().filter(status=Status.DECLINED),
+    default_sort="-archived",
+)
+last_modified_archived = case_report(
+    title="Last Modified Archived Cases",
+    slug="last-modified-archived",
+    description="Archived cases, most recently modified first.",
+    columns=[THRIVE_ID, ARCHIVED, FAMILY, CHILD, DISTRICT, MODIFIED, MODIFIED_BY],
+    cases=lambda cases: cases.archived(),
+    default_sort="-modified",
+)
+closed_without_summary = case_report(
+    title="Closed Cases without closure summary",
+    slug="closed-without-summary",
+    description="Closed cases with no closure summary, and the worker to ask for it.",
+    columns=[THRIVE_ID, FAMILY, CHILD, WORKER, CLOSED],
+    cases=lambda cases: cases.filter(status=Status.CLOSED, closure_summary=""),
+    default_sort="closed",
+    empty="Every closed case has a closure summary.",
+)
 
 
 def by_status_and_district(request):
