@@ -163,6 +163,7 @@ check-deploy: $(STAMPS)/venv
 	DEBUG=false \
 	SECRET_KEY="$$($(VENV)/bin/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	ALLOWED_HOSTS=thrive.example.org \
+	EMAIL_HOST=smtp.example.org \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 # Keeps the database (thrive.sqlite3) and uploaded files (media/): they are data, not build output.

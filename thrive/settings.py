@@ -179,6 +179,12 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(hour=3, minute=45),
     },
 }
+CELERY_BEAT_SCHEDULE |= {
+    "documents-purge-bin": {
+        "task": "documents.tasks.purge_bin",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
@@ -203,19 +209,32 @@ OTP_TOTP_ISSUER = "Thrive"
 DBS_RENEWAL_YEARS = 3
 
 # --- Email: always through the outbox -------------------------------------------------------
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND",
-    default=(
-        "django.core.mail.backends.smtp.EmailBackend"
-        if env.str("EMAIL_HOST", default="")
-        else "django.core.mail.backends.console.EmailBackend"
-    ),
-)
-EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", default=587)
-EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+# Django 6.1's MAILERS, built from the EMAIL_* variables people know.
+_email_host = env.str("EMAIL_HOST", default="")
+MAILERS = {
+    "default": {
+        "BACKEND": env.str(
+            "EMAIL_BACKEND",
+            default=(
+                "django.core.mail.backends.smtp.EmailBackend"
+                if _email_host
+                else "django.core.mail.backends.console.EmailBackend"
+            ),
+        ),
+        "OPTIONS": (
+            {
+                "host": _email_host,
+                "port": env.int("EMAIL_PORT", default=587),
+                "username": env.str("EMAIL_HOST_USER", default="") or None,
+                "password": env.str("EMAIL_HOST_PASSWORD", default="") or None,
+                "use_tls": env.bool("EMAIL_USE_TLS", default=True),
+                "timeout": env.int("EMAIL_TIMEOUT", default=30),
+            }
+            if _email_host
+            else {}
+        ),
+    }
+}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Thrive <no-reply@thrive.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)

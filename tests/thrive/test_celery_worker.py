@@ -24,7 +24,7 @@ def worker(transactional_db):
 
 
 def test_an_email_queued_in_a_committed_change_is_sent_by_the_worker(worker, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     email = outbox.queue_email(to="manager@example.org", subject="New case", body="KT000123")
 
     deadline = time.monotonic() + 20

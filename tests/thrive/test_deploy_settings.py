@@ -11,7 +11,14 @@ def run_check(**overrides):
         key: value
         for key, value in os.environ.items()
         if not key.startswith(
-            ("DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+            (
+                "DATABASE_URL",
+                "REDIS_URL",
+                "DEBUG",
+                "SECRET_KEY",
+                "DJANGO_ALLOW_ASYNC_UNSAFE",
+                "EMAIL_",
+            )
         )
     }
     env.update(overrides)
@@ -32,6 +39,7 @@ def test_production_settings_pass_the_deploy_check():
         ALLOWED_HOSTS="thrive.example.org",
         DATABASE_URL="postgres://thrive@db.invalid:5432/thrive",
         REDIS_URL="redis://cache.invalid:6379/0",
+        EMAIL_HOST="smtp.example.org",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -42,3 +50,14 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_without_a_mail_server_fails_the_deploy_check():
+    result = run_check(
+        DEBUG="false",
+        SECRET_KEY="k" * 20 + "Production-Secret-Key-For-Check-0123456789abcdef",
+        ALLOWED_HOSTS="thrive.example.org",
+    )
+
+    assert result.returncode != 0
+    assert "development-only email backend" in result.stdout + result.stderr

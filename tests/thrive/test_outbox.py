@@ -44,7 +44,7 @@ def test_sending_twice_sends_once(db):
 
 
 def test_a_failed_send_is_retried_later_with_backoff(db, settings):
-    settings.EMAIL_BACKEND = "tests.thrive.failing_email.Backend"
+    settings.MAILERS = {"default": {"BACKEND": "tests.thrive.failing_email.Backend"}}
     email = outbox.queue_email(to="a@example.org", subject="Retry", body="x")
 
     outbox.send_one(email.pk)
@@ -57,7 +57,7 @@ def test_a_failed_send_is_retried_later_with_backoff(db, settings):
 
 
 def test_gives_up_after_the_maximum_attempts(db, settings):
-    settings.EMAIL_BACKEND = "tests.thrive.failing_email.Backend"
+    settings.MAILERS = {"default": {"BACKEND": "tests.thrive.failing_email.Backend"}}
     settings.OUTBOX_MAX_ATTEMPTS = 2
     email = outbox.queue_email(to="a@example.org", subject="Retry", body="x")
 
