@@ -44,6 +44,9 @@ def main() -> int:
     from .data import ensure_volumes
 
     ensure_volumes()
+    from .documents import DOCUMENT_PAGES, ensure_document_volumes
+
+    ensure_document_volumes()
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -53,7 +56,7 @@ def main() -> int:
     print()
     print(f"{'page':<44}{'median ms':>10}{'p95 ms':>9}{'SQL ms':>9}{'ratio':>8}  queries  verdict")
     failures = 0
-    for page in PAGES:
+    for page in [*PAGES, *DOCUMENT_PAGES]:
         result = measure(page)
         ok = result["p95"] < P95_TARGET_MS and result["ratio"] < RATIO_TARGET
         failures += not ok

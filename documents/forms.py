@@ -51,7 +51,9 @@ class SafeFilesField(SafeFileField):
         if problems:
             if len(files) > 1:
                 problems.append(
-                    ValidationError("No files were uploaded. Remove or fix these files and try again")
+                    ValidationError(
+                        "No files were uploaded. Remove or fix these files and try again"
+                    )
                 )
             raise ValidationError(problems)
         return checked
@@ -117,8 +119,7 @@ class EditPropertiesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["thrive_id"] = ThriveIdField(
             cases=cases,
-            help_text="The case this document belongs to. Thrive renames the document to "
-            "match it.",
+            help_text="The case this document belongs to. Thrive renames the document to match it.",
         )
         self.order_fields(["thrive_id", "title"])
 

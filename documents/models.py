@@ -13,6 +13,12 @@ from cases.models import Case
 from thrive.models import Role, Service
 
 BIN_DAYS = 30
+KIND_LABELS = {
+    "word": "Word document",
+    "pdf": "PDF",
+    "excel": "Excel spreadsheet",
+    "image": "Picture",
+}
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -108,6 +114,15 @@ class Document(models.Model):
                 fields=["deleted_at"], condition=Q(deleted_at__isnull=False), name="document_bin"
             ),
         ]
+        constraints = [
+            # The same file is on a case once: a second upload is refused (DuplicateDocument),
+            # even when two people upload it at the same moment.
+            models.UniqueConstraint(
+                fields=["case", "sha256"],
+                condition=Q(deleted_at__isnull=True, case__isnull=False),
+                name="document_once_per_case",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -123,6 +138,10 @@ class Document(models.Model):
     @property
     def previewable(self) -> bool:
         return self.kind in ("pdf", "image")
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
 
     @property
     def thrive_id(self) -> str:

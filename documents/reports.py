@@ -192,7 +192,10 @@ def document_bin(request):
             ),
             Column("purge", "Deleted for good on", lambda d: d.purge_due.date(), "deleted_at"),
             Column(
-                "restore", "Action", lambda d: "Restore", link=lambda d: _url("documents:restore", d)
+                "restore",
+                "Action",
+                lambda d: "Restore",
+                link=lambda d: _url("documents:restore", d),
             ),
         ],
         queryset=documents.filter(service__in=managed),
@@ -207,4 +210,5 @@ REPORTS = {
     "no-thrive-id": {"title": "Documents with No Thrive ID", "view": no_thrive_id},
     "documents-by-case": {"title": "Documents by case", "view": documents_by_case},
     "possible-duplicates": {"title": "Possible duplicate documents", "view": possible_duplicates},
+    "document-bin": {"title": "Deleted documents (the bin)", "view": document_bin},
 }

@@ -12,7 +12,7 @@ import logging
 from datetime import timedelta
 
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -122,23 +122,26 @@ def upload_document(
     case: Case | None = None,
     service: Service | None = None,
     name: str | None = None,
+    imported: bool = False,
     request=None,
 ) -> Document:
     """Add a checked file to the library, linked to `case`, or with no Thrive ID to `service`
-    (only the bulk import does that). The name is made from the Thrive ID, today's date and the
-    file's name unless `name` is given (imported files keep theirs). A file already on the case
-    raises DuplicateDocument carrying the existing document and is not stored again.
+    (only the bulk import, `imported=True`, does that: it runs on the server, so it checks no
+    person's rights, and `by` is only recorded as the uploader). The name is made from the
+    Thrive ID, today's date and the file's name unless `name` is given (imported files keep
+    theirs). A file already on the case raises DuplicateDocument carrying the existing
+    document and is not stored again.
 
     Must not be called inside an outer transaction that may still roll back: the stored
     object is only deleted again when this function's own transaction fails."""
     if case is not None:
         service = case.service
-        if by is not None and not may_upload(by, case):
+        if not imported and not may_upload(by, case):
             raise DocumentActionRefused("You cannot add documents to this case.")
     elif service is None:
         raise ValueError("A document belongs to a case or, with no Thrive ID, to a service")
-    elif by is not None and not manages(by, service.pk):
-        raise DocumentActionRefused("Only the service's managers can add unlinked documents.")
+    elif not imported:
+        raise DocumentActionRefused("Choose the case the document belongs to.")
 
     existing = find_duplicate(service=service, case=case, sha256=checked.sha256)
     if existing:
@@ -188,8 +191,15 @@ def upload_document(
                 document,
                 user=by,
                 organisation=service.provider,
-                note=f"case {case.thrive_id}" if case else "no Thrive ID",
+                note=("imported, " if imported else "")
+                + (f"case {case.thrive_id}" if case else "no Thrive ID"),
             )
+    except IntegrityError:
+        _discard(stored)
+        existing = find_duplicate(service=service, case=case, sha256=checked.sha256)
+        if existing:  # uploaded by someone else at the same moment
+            raise DuplicateDocument(existing) from None
+        raise
     except BaseException:
         _discard(stored)
         raise
@@ -250,6 +260,15 @@ def add_version(
     return version
 
 
+def _refuse_duplicate(document: Document, case: Case) -> None:
+    other = find_duplicate(service=document.service, case=case, sha256=document.sha256)
+    if other and other.pk != document.pk:
+        raise DocumentActionRefused(
+            f"The same file is already on case {case.thrive_id} as {other.name}. "
+            "Delete this copy instead."
+        )
+
+
 @transaction.atomic
 def edit_properties(
     document: Document, *, by: User, title: str, case: Case, request=None
@@ -264,6 +283,7 @@ def edit_properties(
     before = document.case.thrive_id if document.case_id else "no Thrive ID"
     changes = []
     if case.pk != document.case_id:
+        _refuse_duplicate(document, case)
         changes.append(f"Thrive ID {before} to {case.thrive_id}")
         document.name = conventional_name(
             case.thrive_id, document.name, timezone.localdate(document.created_at)
@@ -306,6 +326,8 @@ def restore(document: Document, *, by: User, request=None) -> Document:
     """Take a document out of the bin, back onto its case (a manager's action)."""
     if not may_restore(by, document):
         raise DocumentActionRefused("Only the service's managers can restore documents.")
+    if document.case_id:
+        _refuse_duplicate(document, document.case)
     document.deleted_at = None
     document.deleted_by = None
     document.save(update_fields=["deleted_at", "deleted_by"])

@@ -277,8 +277,7 @@ def delete(request, pk):
         services.move_to_bin(document, by=request.user, request=request)
         messages.success(
             request,
-            f"{document.name} has been deleted. A manager can restore it from the bin for "
-            "30 days.",
+            f"{document.name} has been deleted. A manager can restore it from the bin for 30 days.",
         )
         if document.case_id:
             return redirect(_case_documents_url(document.case))
@@ -293,10 +292,16 @@ def restore(request, pk):
     if not services.may_restore(request.user, document):
         raise Http404
     if request.method == "POST":
-        services.restore(document, by=request.user, request=request)
+        try:
+            services.restore(document, by=request.user, request=request)
+        except services.DocumentActionRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("documents:bin")
         messages.success(request, f"{document.name} has been restored.")
         return redirect("documents:detail", document.pk)
-    return render(request, "documents/restore.html", {"document": document})
+    return render(
+        request, "documents/restore.html", {"document": document, "back": reverse("documents:bin")}
+    )
 
 
 @role_required(Role.SERVICE_MANAGER)

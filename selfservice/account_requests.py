@@ -107,7 +107,7 @@ def submit_request(
         "kind": account_request.get_kind_display(),
         "due_on": uk_date(account_request.due_on),
     }
-    services._email(
+    services.templated_email(
         by,
         f"Thrive request {account_request.reference} received",
         "request_received",
@@ -116,7 +116,7 @@ def submit_request(
             "url": services.site_link("selfservice:request_detail", pk=account_request.pk),
         },
     )
-    services._email(
+    services.templated_email(
         _admin_addresses(),
         f"New Thrive account request {account_request.reference}",
         "request_for_administrators",
@@ -169,7 +169,7 @@ def _decided(account_request, *, by, status, reason, request):
         note=account_request.reference,
     )
     if account_request.requested_by:
-        services._email(
+        services.templated_email(
             account_request.requested_by,
             f"Thrive request {account_request.reference} "
             f"{account_request.get_status_display().lower()}",

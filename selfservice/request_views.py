@@ -14,8 +14,8 @@ from thrive.lists import paginate
 from thrive.models import Role, Service, User
 
 from . import account_requests, selectors, services
-from .forms import DecisionForm, RequestStartForm, request_form
 from .models import AccountRequest, managed_services, managed_work_groups
+from .request_forms import DecisionForm, RequestStartForm, request_form
 
 REQUESTERS = (Role.SERVICE_MANAGER, Role.TRAY_ADMIN)
 

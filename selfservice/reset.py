@@ -214,7 +214,7 @@ def send_code(request, journey: Journey) -> bool:
     journey.codes_sent += 1
     _save(request, journey)
     audit.record(request, "password_reset_code_sent", user, user=user)
-    services._email(
+    services.templated_email(
         user,
         "Your Thrive password reset code",
         "reset_code",

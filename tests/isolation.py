@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from thrive.models import District, Organisation, Role
 
+from .documents.library.factories import make_document
 from .factories import OrganisationFactory, ServiceFactory, WorkGroupFactory, make_case, person
 from .selfservice.factories import request_in
 
@@ -27,6 +28,7 @@ class World:
     work_group: object
     people: dict = field(default_factory=dict)
     case: object = None
+    document: object = None
 
 
 def build_world(district: str, label: str) -> World:
@@ -51,6 +53,7 @@ def build_world(district: str, label: str) -> World:
         worker=None,
         status="awaiting_decision",
     )
+    world.document = make_document(world.case)
     return world
 
 
@@ -122,6 +125,18 @@ OBJECT_URLS.update(
         ),
     }
 )
+
+# Documents: nobody sees another tenant's documents (administrators never see case records).
+OBJECT_URLS.update(
+    {
+        f"documents:{name}": ObjectUrl(lambda other: {"pk": other.document.pk})
+        for name in ["detail", "download", "preview", "new_version", "edit", "delete", "restore"]
+    }
+)
+OBJECT_URLS["documents:download_version"] = ObjectUrl(
+    lambda other: {"pk": other.document.pk, "number": 1}
+)
+OBJECT_URLS["documents:upload_to_case"] = ObjectUrl(_case)
 
 # URL patterns with parameters that name no tenant-owned object, and why.
 NOT_OBJECT_URLS: dict[str, str] = {

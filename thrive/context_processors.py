@@ -24,6 +24,8 @@ def navigation_for(user) -> list[dict]:
             {"text": "Reports", "href": reverse("cases:reports")},
             {"text": "Archive", "href": reverse("cases:archive_list")},
         ]
+    if user.has_role(Role.SERVICE_MANAGER, Role.SERVICE_WORKER):
+        items.append({"text": "Upload Document", "href": reverse("documents:upload")})
     if user.has_role(Role.SERVICE_MANAGER, Role.TRAY_ADMIN):
         items.append({"text": "Account requests", "href": reverse("selfservice:requests")})
     if user.has_role(Role.SYSTEM_ADMIN):

@@ -139,3 +139,7 @@ def load_demo_data() -> None:
     from selfservice.demo import load_demo_selfservice
 
     load_demo_selfservice()
+
+    from documents.demo import load_demo_documents
+
+    load_demo_documents()

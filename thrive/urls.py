@@ -26,5 +26,6 @@ urlpatterns = [
     path("administration/people/<int:pk>/", views.person_detail, name="person_detail"),
     path("administration/audit/", views.audit_trail, name="audit"),
     path("cases/", include("cases.urls")),
+    path("documents/", include("documents.urls")),
     path("selfservice/", include("selfservice.urls")),
 ]

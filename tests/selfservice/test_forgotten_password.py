@@ -270,3 +270,14 @@ def test_an_unknown_username_locks_just_like_a_real_one(client, db):
         AuditEvent.objects.filter(action="selfservice_failed", note="answers; no account").count()
         == 5
     )
+
+
+def test_right_answers_start_the_count_again(client, jo):
+    fail(client, 5)
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        start(client)
+        answer(client)  # right: on to the code
+        response = fail(Client(), 5)
+
+    assert "You can try again after" in response.text  # a 15-minute lock again, not the manager
+    assert not SelfServiceLock.objects.get(user=jo).needs_administrator

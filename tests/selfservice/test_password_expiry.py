@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from selfservice import services
+from selfservice import notices, services
 from selfservice.models import ExpiryNotice
 from thrive.models import AuditEvent, OutboxEmail, Role
 
@@ -118,7 +118,7 @@ def noticed(db, service):
 
 def run_on(day, hour=7):
     with time_machine.travel(datetime(2026, 3, day, hour, 0, tzinfo=LONDON), tick=False):
-        return services.send_expiry_notices()
+        return notices.send_expiry_notices()
 
 
 @pytest.mark.parametrize(
@@ -165,7 +165,7 @@ def test_a_new_password_starts_the_notices_again(noticed):
         services.set_password(noticed, raw_password="Copper-Kite-77", request=None, action="t")
 
     with time_machine.travel(datetime(2026, 4, 15, 7, 0, tzinfo=LONDON), tick=False):
-        assert services.send_expiry_notices() == 1  # 14 days before 29-Apr
+        assert notices.send_expiry_notices() == 1  # 14 days before 29-Apr
 
 
 def test_no_notices_for_suspended_people_or_those_without_email(noticed, service):

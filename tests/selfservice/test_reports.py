@@ -7,7 +7,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from selfservice import services
+from selfservice import notices
 from selfservice.models import SelfServiceLock, SetupReminder
 from thrive.models import AuditEvent, Role
 
@@ -134,8 +134,8 @@ def test_the_manager_is_emailed_once_after_two_weeks(manager, service):
     issued_days_ago(13, service=service)
     with_questions(issued_days_ago(20, service=service))
 
-    assert services.send_setup_reminders() == 1
-    assert services.send_setup_reminders() == 0
+    assert notices.send_setup_reminders() == 1
+    assert notices.send_setup_reminders() == 0
     [email] = outbox("has not set up Thrive self-service")
     assert email.to == [manager.email]
     assert "/selfservice/requests/" in email.body
@@ -148,7 +148,7 @@ def test_a_work_groups_manager_is_told(work_group):
     with time_machine.travel(timezone.now() - timedelta(days=15), tick=False):
         person(Role.CLINICIAN, work_group=work_group)
 
-    services.send_setup_reminders()
+    notices.send_setup_reminders()
 
     assert [email.to for email in outbox("self-service")] == [[lead.email]]
 
