@@ -104,7 +104,7 @@ def _stand_in_questions(username: str) -> list[str]:
     """Three different questions chosen from the suggested list by a keyed hash of the name:
     the same every time for the same name, unguessable without the secret key."""
     pool = list(services.SUGGESTED_QUESTIONS)
-    digest = salted_hmac("selfservice.stand-in-questions", username).digest()
+    digest = salted_hmac("selfservice.stand-in-questions", username, algorithm="sha256").digest()
     chosen = []
     for byte in digest:
         if len(chosen) == services.QUESTION_COUNT:
@@ -124,7 +124,10 @@ def questions(journey: Journey) -> list[str]:
 
 
 def _stand_in_key(username: str) -> str:
-    return "selfservice-stand-in-lock:" + salted_hmac("selfservice.lock", username).hexdigest()
+    return (
+        "selfservice-stand-in-lock:"
+        + salted_hmac("selfservice.lock", username, algorithm="sha256").hexdigest()
+    )
 
 
 def _stand_in_lock(username: str) -> SelfServiceLock:
@@ -194,7 +197,9 @@ def check_answers(request, journey: Journey, answers: list[str]) -> bool | LockS
 
 
 def _code_digest(user: User, code: str) -> str:
-    return salted_hmac("selfservice.reset-code", f"{user.pk}:{code}").hexdigest()
+    return salted_hmac(
+        "selfservice.reset-code", f"{user.pk}:{code}", algorithm="sha256"
+    ).hexdigest()
 
 
 @transaction.atomic
