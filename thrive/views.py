@@ -1,4 +1,5 @@
 import io
+import time
 
 import qrcode
 import qrcode.image.svg
@@ -14,7 +15,7 @@ from . import audit, services
 from .access import role_required
 from .forms import AcceptPolicyForm, AuditFilterForm, TokenForm
 from .lists import csv_response, paginate
-from .middleware import session_seconds_left
+from .middleware import SESSION_LAST_SEEN, session_seconds_left
 from .models import AcceptableUsePolicy, AuditEvent, Membership, Role, Service, User, WorkGroup
 
 
@@ -121,7 +122,8 @@ def second_factor_verify(request):
 @require_POST
 @login_required
 def session_keep_alive(request):
-    # The middleware has already counted this request as activity.
+    """ "Stay signed in": restart the idle clock now."""
+    request.session[SESSION_LAST_SEEN] = time.time()
     return JsonResponse({"seconds_left": session_seconds_left(request)})
 
 
