@@ -114,6 +114,8 @@ class NewVersionForm(forms.Form):
 
 class EditPropertiesForm(forms.Form):
     title = forms.CharField(label="Title", required=False, max_length=200)
+    # When the form was opened, to detect someone else's change in the meantime.
+    opened = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, cases, **kwargs):
         super().__init__(*args, **kwargs)

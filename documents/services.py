@@ -34,6 +34,14 @@ class DocumentActionRefused(Exception):
     """The action is not possible for this person or for this document."""
 
 
+class StaleDocument(Exception):
+    """Someone else changed the document's properties since the form was opened."""
+
+    def __init__(self, current: Document):
+        super().__init__("The document was changed by someone else")
+        self.current = current
+
+
 class DuplicateDocument(Exception):
     """The same file (same SHA-256) is already on the case; it is not stored again."""
 
@@ -132,8 +140,9 @@ def upload_document(
     theirs). A file already on the case raises DuplicateDocument carrying the existing
     document and is not stored again.
 
-    Must not be called inside an outer transaction that may still roll back: the stored
-    object is only deleted again when this function's own transaction fails."""
+    Call it outside any longer transaction: the stored object is deleted at once when this
+    function's own transaction fails; one left by an outer rollback or a crash is removed by
+    the daily sweep_orphan_files task."""
     if case is not None:
         service = case.service
         if not imported and not may_upload(by, case):
@@ -271,11 +280,25 @@ def _refuse_duplicate(document: Document, case: Case) -> None:
 
 @transaction.atomic
 def edit_properties(
-    document: Document, *, by: User, title: str, case: Case, request=None
+    document: Document,
+    *,
+    by: User,
+    title: str,
+    case: Case,
+    expected_modified_at=None,
+    request=None,
 ) -> Document:
     """Edit Properties: the title, and the Thrive ID — fixing a document uploaded to the wrong
     case or with none. The case must be one of the document's service; the name takes the new
-    ID (its date and filename stay), so the document leaves Documents with No Thrive ID."""
+    ID (its date and filename stay), so the document leaves Documents with No Thrive ID.
+    With `expected_modified_at` (when the form was opened), a change made meanwhile by
+    someone else raises StaleDocument instead of being overwritten."""
+    current = Document.objects.select_for_update().get(pk=document.pk)
+    if expected_modified_at is not None and current.modified_at != expected_modified_at:
+        raise StaleDocument(
+            Document.objects.select_related("case", "modified_by").get(pk=document.pk)
+        )
+    document.case_id, document.name, document.title = current.case_id, current.name, current.title
     if not may_edit_properties(by, document):
         raise DocumentActionRefused("Only the service's managers can edit document properties.")
     if case is None or case.service_id != document.service_id:
@@ -294,7 +317,8 @@ def edit_properties(
         document.title = title.strip()
     document.modified_at = timezone.now()
     document.modified_by = by
-    document.save()
+    # Only the properties: a new version saved meanwhile keeps its file fields.
+    document.save(update_fields=["case", "name", "title", "modified_at", "modified_by"])
     audit.record(
         request,
         "document_properties_edited",

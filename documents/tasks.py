@@ -20,3 +20,35 @@ def purge_bin() -> int:
         purge(document)
         purged += 1
     return purged
+
+
+@shared_task
+def sweep_orphan_files(min_age_hours: int = 24) -> int:
+    """Delete stored document files that no version names, older than `min_age_hours`: what
+    an upload left behind when its process died between storing the file and writing the rows
+    (or when an outer transaction rolled back). This and last month's folders are checked."""
+    from django.core.files.storage import default_storage
+
+    from .models import DocumentVersion
+    from .services import STORAGE_PREFIX
+
+    now = timezone.now()
+    cutoff = now - timedelta(hours=min_age_hours)
+    deleted = 0
+    for month in sorted({f"{now:%Y/%m}", f"{now - timedelta(days=31):%Y/%m}"}):
+        folder = f"{STORAGE_PREFIX}/{month}"
+        try:
+            _, files = default_storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        names = [f"{folder}/{name}" for name in files]
+        for start in range(0, len(names), 1000):
+            chunk = names[start : start + 1000]
+            known = set(
+                DocumentVersion.objects.filter(file__in=chunk).values_list("file", flat=True)
+            )
+            for name in chunk:
+                if name not in known and default_storage.get_modified_time(name) < cutoff:
+                    default_storage.delete(name)
+                    deleted += 1
+    return deleted

@@ -8,6 +8,7 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("bin/", views.bin_list, name="bin"),
     path("case/<str:thrive_id>/upload/", views.upload_to_case, name="upload_to_case"),
+    path("case/<str:thrive_id>/", views.case_documents, name="case_documents"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/download/", views.download, name="download"),
     path("<int:pk>/preview/", views.preview, name="preview"),

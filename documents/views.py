@@ -17,6 +17,7 @@ from cases.views import CASE_ROLES, get_case
 from thrive import audit
 from thrive.access import role_required
 from thrive.models import Role, Service
+from thrive.reports import render_table
 
 from . import services
 from .forms import (
@@ -146,6 +147,17 @@ def upload(request):
 
 
 @role_required(*CASE_ROLES)
+def case_documents(request, thrive_id):
+    """All of a case's documents on one list, and its CSV/XLSX download."""
+    from .reports import case_documents_table
+
+    case = get_case(request, thrive_id)
+    if request.GET.get("export") != "case-documents":
+        audit.record(request, "viewed", case, note="documents")
+    return render_table(request, case_documents_table(case))
+
+
+@role_required(*CASE_ROLES)
 def detail(request, pk):
     document = get_document(request, pk)
     audit.record(request, "viewed", document)
@@ -163,6 +175,8 @@ def detail(request, pk):
 
 def _file_response(request, document: Document, version: DocumentVersion, *, inline=False):
     """Stream the stored object; never read whole into memory."""
+    if version is None:
+        raise Http404
     try:
         stored = default_storage.open(version.file, "rb")
     except FileNotFoundError:
@@ -245,7 +259,11 @@ def edit_properties(request, pk):
     form = EditPropertiesForm(
         request.POST or None,
         cases=cases,
-        initial={"title": document.title, "thrive_id": document.thrive_id},
+        initial={
+            "title": document.title,
+            "thrive_id": document.thrive_id,
+            "opened": document.modified_at.isoformat(),
+        },
     )
     back = _safe_next(request, reverse("documents:detail", args=[document.pk]))
     if request.method == "POST" and form.is_valid():
@@ -255,7 +273,21 @@ def edit_properties(request, pk):
                 by=request.user,
                 title=form.cleaned_data["title"],
                 case=form.cleaned_data["thrive_id"],
+                expected_modified_at=form.cleaned_data["opened"],
                 request=request,
+            )
+        except services.StaleDocument as stale:
+            current = stale.current
+            data = request.POST.copy()
+            data["opened"] = current.modified_at.isoformat()
+            form = EditPropertiesForm(data, cases=cases)
+            form.is_valid()
+            form.add_error(
+                None,
+                f"{current.modified_by.full_name if current.modified_by else 'Someone'} changed "
+                f"this document while you were editing: its Thrive ID is now "
+                f"{current.thrive_id or 'none'} and its title “{current.title}”. Your changes "
+                "have not been saved; check them and save again.",
             )
         except services.DocumentActionRefused as refusal:
             form.add_error("thrive_id", str(refusal))

@@ -16,6 +16,7 @@ from thrive.models import District, Organisation, Role
 
 from .documents.library.factories import make_document
 from .factories import OrganisationFactory, ServiceFactory, WorkGroupFactory, make_case, person
+from .portal.factories import make_portal_task
 from .selfservice.factories import request_in
 
 
@@ -29,6 +30,7 @@ class World:
     people: dict = field(default_factory=dict)
     case: object = None
     document: object = None
+    task: object = None
 
 
 def build_world(district: str, label: str) -> World:
@@ -54,6 +56,7 @@ def build_world(district: str, label: str) -> World:
         status="awaiting_decision",
     )
     world.document = make_document(world.case)
+    world.task = make_portal_task(world)
     return world
 
 
@@ -137,6 +140,15 @@ OBJECT_URLS["documents:download_version"] = ObjectUrl(
     lambda other: {"pk": other.document.pk, "number": 1}
 )
 OBJECT_URLS["documents:upload_to_case"] = ObjectUrl(_case)
+OBJECT_URLS["documents:case_documents"] = ObjectUrl(_case)
+
+# Portal tasks: nobody sees another health partner's or another SEND officer's tasks.
+OBJECT_URLS.update(
+    {
+        f"portal:{name}": ObjectUrl(lambda other: {"pk": other.task.pk})
+        for name in ["task", "reassign", "decline", "delegate", "send_task", "retract"]
+    }
+)
 
 # URL patterns with parameters that name no tenant-owned object, and why.
 NOT_OBJECT_URLS: dict[str, str] = {

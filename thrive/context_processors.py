@@ -26,6 +26,12 @@ def navigation_for(user) -> list[dict]:
         ]
     if user.has_role(Role.SERVICE_MANAGER, Role.SERVICE_WORKER):
         items.append({"text": "Upload Document", "href": reverse("documents:upload")})
+    if user.has_role(Role.SEND_OFFICER):
+        items.append({"text": "Portal tasks", "href": reverse("portal:send_tasks")})
+    if user.has_role(Role.TRAY_ADMIN):
+        items.append({"text": "Work tray", "href": reverse("portal:work_tray")})
+    if user.has_role(Role.CLINICIAN):
+        items.append({"text": "Delegation Portal", "href": reverse("portal:landing")})
     if user.has_role(Role.SERVICE_MANAGER, Role.TRAY_ADMIN):
         items.append({"text": "Account requests", "href": reverse("selfservice:requests")})
     if user.has_role(Role.SYSTEM_ADMIN):

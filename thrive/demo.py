@@ -143,3 +143,7 @@ def load_demo_data() -> None:
     from documents.demo import load_demo_documents
 
     load_demo_documents()
+
+    from portal.demo import load_demo_portal
+
+    load_demo_portal()

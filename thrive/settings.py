@@ -184,6 +184,10 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "documents.tasks.purge_bin",
         "schedule": crontab(hour=2, minute=30),
     },
+    "documents-sweep-orphan-files": {
+        "task": "documents.tasks.sweep_orphan_files",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"

@@ -28,4 +28,5 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("documents/", include("documents.urls")),
     path("selfservice/", include("selfservice.urls")),
+    path("portal/", include("portal.urls")),
 ]

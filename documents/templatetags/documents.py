@@ -2,22 +2,22 @@
 
 from django import template
 
-from documents.models import Document
+from documents.reports import case_documents_table
 from documents.services import may_upload
+from thrive.reports import table_context
 
 register = template.Library()
 
 
 @register.inclusion_tag("documents/_case_documents.html", takes_context=True)
 def case_documents(context, case):
-    """The case's documents (which stay with it when it is archived), and the Upload
-    documents button for those who may add them. One query for the rows."""
-    user = context["request"].user
-    documents = (
-        Document.objects.live()
-        .filter(case=case)
-        .select_related("modified_by")
-        .only("pk", "name", "title", "modified_at", "modified_by__full_name", "kind", "case_id")
-        .order_by("-modified_at", "-pk")
-    )
-    return {"case": case, "documents": documents, "may_upload": may_upload(user, case)}
+    """The case's documents through the one list mechanism (sorting and paging under a
+    `documents-` prefix so they do not clash with the case page), and the Upload documents
+    button for those who may add documents. Documents stay with a case when it is archived."""
+    request = context["request"]
+    return {
+        **table_context(request, case_documents_table(case), prefix="documents-"),
+        "request": request,
+        "case": case,
+        "may_upload": may_upload(request.user, case),
+    }

@@ -76,3 +76,19 @@ def test_a_case_of_another_service_is_not_linked(tmp_path, ashford, canterbury):
 def test_an_unknown_service_is_refused(tmp_path, db):
     with pytest.raises(CommandError, match="no service called"):
         _run(tmp_path, "--service", "Nowhere")
+
+
+def test_the_progress_bar_draws_on_a_terminal():
+    from documents.management.commands.import_documents import Progress
+
+    class Terminal(StringIO):
+        def isatty(self):
+            return True
+
+    stream = Terminal()
+    progress = Progress(2, stream=stream, width=4)
+    progress.step("a.pdf")
+    progress.step("b.pdf")
+
+    assert "[##--] 1/2 a.pdf" in stream.getvalue()
+    assert stream.getvalue().rstrip().endswith("b.pdf")

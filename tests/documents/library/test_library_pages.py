@@ -287,3 +287,76 @@ def test_pictures_upload_through_the_library_page_too(client, case, manager):
     )
 
     assert case.documents.get().kind == "image"
+
+
+def test_the_case_documents_list_sorts_pages_and_downloads(client, case, worker):
+    from .factories import make_document
+
+    for number in range(25):
+        make_document(case, name=f"{case.thrive_id}-010126-Note{number:02d}.pdf")
+    client.force_login(worker)
+    case_page = reverse("cases:detail", args=[case.thrive_id])
+
+    first = client.get(case_page, {"documents-sort": "name"}).content.decode()
+    second = client.get(case_page, {"documents-sort": "name", "documents-page": 2}).content
+    export = client.get(
+        reverse("documents:case_documents", args=[case.thrive_id]),
+        {"export": "case-documents", "format": "csv"},
+    )
+
+    assert "Count: 25" in first
+    assert "Note00" in first and "Note24" not in first
+    assert b"Note24" in second
+    assert b"Note24" in b"".join(export.streaming_content)
+
+
+def test_the_case_page_costs_the_same_queries_with_many_documents(client, case, worker):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .factories import make_document
+
+    client.force_login(worker)
+    url = reverse("cases:detail", args=[case.thrive_id])
+    make_document(case, by=worker)
+    client.get(url)  # the first request also records the session
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(15):
+        make_document(case, by=worker)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+
+    assert len(many) == len(few)
+
+
+def test_edit_properties_shows_someone_elses_change_and_keeps_the_input(
+    client, case, second_case, manager, worker
+):
+    document = services.upload_document(by=worker, case=case, checked=checked())
+    client.force_login(manager)
+    opened = document.modified_at.isoformat()
+    services.edit_properties(document, by=manager, title="Changed meanwhile", case=case)
+
+    response = client.post(
+        reverse("documents:edit", args=[document.pk]),
+        {"thrive_id": second_case.thrive_id, "title": "Mine", "opened": opened},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "changed this document while you were editing" in page
+    assert "Changed meanwhile" in page
+    assert 'value="Mine"' in page
+    document.refresh_from_db()
+    assert document.case == case
+
+    response = client.post(
+        reverse("documents:edit", args=[document.pk]),
+        {
+            "thrive_id": second_case.thrive_id,
+            "title": "Mine",
+            "opened": document.modified_at.isoformat(),
+        },
+    )
+    assert response.status_code == 302

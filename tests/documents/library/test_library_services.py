@@ -267,3 +267,62 @@ def test_restoring_a_file_that_is_on_the_case_again_is_refused(case, worker, man
 
     with pytest.raises(services.DocumentActionRefused, match="already on case"):
         services.restore(first, by=manager)
+
+
+def test_the_bin_is_emptied_daily_by_celery_beat(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE["documents-purge-bin"]
+
+    assert schedule["task"] == "documents.tasks.purge_bin"
+
+
+def test_files_left_behind_by_a_crashed_upload_are_swept(case, worker, media):
+    import os
+    import time
+
+    from documents.tasks import sweep_orphan_files
+    from documents.uploads import store_checked_upload
+
+    kept = services.upload_document(by=worker, case=case, checked=checked())
+    orphan = store_checked_upload(checked("lost.pdf", other_pdf()), prefix="case-documents")
+    fresh = store_checked_upload(checked("new.pdf", other_pdf(b"new")), prefix="case-documents")
+    day_ago = time.time() - 25 * 3600
+    for name in (orphan, kept.current_version.file):
+        os.utime(media / name, (day_ago, day_ago))
+
+    assert sweep_orphan_files() == 1
+
+    assert not (media / orphan).exists()
+    assert (media / fresh).exists()
+    assert (media / kept.current_version.file).exists()
+
+
+def test_a_stale_edit_properties_is_refused(case, second_case, manager):
+    document = make_document(case)
+    opened = document.modified_at
+    services.edit_properties(document, by=manager, title="First", case=case)
+
+    with pytest.raises(services.StaleDocument) as stale:
+        services.edit_properties(
+            Document.objects.get(pk=document.pk),
+            by=manager,
+            title="Second",
+            case=second_case,
+            expected_modified_at=opened,
+        )
+
+    assert stale.value.current.title == "First"
+    document.refresh_from_db()
+    assert document.case == case
+
+
+def test_edit_properties_keeps_a_version_added_meanwhile(case, second_case, worker, manager):
+    document = services.upload_document(by=worker, case=case, checked=checked())
+    opened_copy = Document.objects.get(pk=document.pk)
+    version = services.add_version(document, by=worker, checked=checked("v2.pdf", other_pdf()))
+
+    services.edit_properties(opened_copy, by=manager, title="Plan", case=second_case)
+
+    document.refresh_from_db()
+    assert document.current_version == version
+    assert document.sha256 == version.sha256
+    assert document.case == second_case

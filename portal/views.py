@@ -1,0 +1,397 @@
+"""Delegation Portal pages. Each view finds the task through Task.objects.visible_to (404
+otherwise), calls one service function for any change, and renders."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from thrive import audit
+from thrive.access import role_required
+from thrive.models import Role, WorkGroup
+from thrive.reports import Table, render_table, table_context
+
+from . import services, tables
+from .forms import ChoosePersonForm, ReasonForm, SectionForm, TaskFilter, TaskForm, readable_answers
+from .models import OPEN_STATES, Status, Task
+
+HEALTH_ROLES = (Role.CLINICIAN, Role.TRAY_ADMIN)
+
+
+def get_task(request, pk: int) -> Task:
+    """The task if this person may see it; 404 otherwise."""
+    return get_object_or_404(
+        Task.objects.visible_to(request.user).select_related(
+            "form", "sent_by", "work_group__organisation", "work_group__manager", "clinician"
+        ),
+        pk=pk,
+    )
+
+
+def _tables_page(request, template, tables_, **context):
+    for table in tables_:
+        if request.GET.get("export") == table.slug:
+            return render_table(request, table)
+    sections = [table_context(request, t, prefix=f"{t.slug}-") for t in tables_]
+    return render(request, template, {"sections": sections, **context})
+
+
+# --- Clinicians ----------------------------------------------------------------------------------
+
+
+@role_required(Role.CLINICIAN)
+def landing(request):
+    tasks = Task.objects.visible_to(request.user)
+    mine = tasks.filter(clinician=request.user)
+    columns = [tables.form_type("portal:task"), tables.NAME, tables.DUE, tables.COMMENTS]
+    tabs = [
+        Table(
+            title="Currently Assigned Tasks",
+            slug="assigned",
+            columns=[*columns, tables.REASSIGN],
+            queryset=mine.filter(status__in=OPEN_STATES),
+            default_sort="due",
+            empty="No tasks are assigned to you.",
+        ),
+        Table(
+            title="Recently Retracted Tasks",
+            slug="retracted",
+            description="Tasks the SEND team retracted in the last 30 days. They are read-only.",
+            columns=[*columns, tables.RETRACTED],
+            queryset=mine.filter(status=Status.RETRACTED).recent("retracted_at"),
+            default_sort="-retracted",
+            empty="No tasks were retracted in the last 30 days.",
+        ),
+        Table(
+            title="Recently Submitted Tasks",
+            slug="submitted",
+            description="Tasks you submitted in the last 30 days.",
+            columns=[*columns, tables.SUBMITTED],
+            queryset=tasks.filter(status=Status.SUBMITTED, submitted_by=request.user).recent(
+                "submitted_at"
+            ),
+            default_sort="-submitted",
+            empty="You have not submitted any tasks in the last 30 days.",
+        ),
+    ]
+    managed = WorkGroup.objects.filter(manager=request.user)
+    if managed.exists():
+        tabs.append(
+            Table(
+                title="Tasks in the Work Groups you Manage",
+                slug="managed",
+                columns=[*columns, tables.CLINICIAN, tables.STATUS],
+                queryset=tasks.filter(work_group__in=managed, status__in=OPEN_STATES),
+                default_sort="due",
+                empty="Your work groups have no open tasks.",
+            )
+        )
+    return _tables_page(request, "portal/landing.html", tabs)
+
+
+def _section_url(task, number):
+    return f"{reverse('portal:task', args=[task.pk])}?section={number}"
+
+
+@role_required(*HEALTH_ROLES)
+@require_http_methods(["GET", "POST"])
+def task_page(request, pk):
+    task = get_task(request, pk)
+    if not services.may_edit(request.user, task):
+        if request.method == "POST":
+            raise Http404
+        audit.record(request, "viewed", task)
+        return render(request, "portal/task_detail.html", _detail_context(request, task))
+    count = len(task.form.sections)
+    try:
+        number = min(max(int(request.GET.get("section", 1)), 1), count)
+    except ValueError:
+        number = 1
+    if request.method == "GET":
+        audit.record(request, "viewed", task, note=f"section {number}")
+        return _render_section(request, task, SectionForm(task, number))
+
+    section = SectionForm(task, number, data=request.POST)
+    action = request.POST.get("action", "save")
+    if action.startswith("add:"):
+        section.add_row(action[4:])
+    elif action.startswith("remove:"):
+        table, _, index = action[7:].rpartition("-")
+        section.remove_row(table, int(index) if index.isdigit() else -1)
+    if not section.is_valid():
+        return _render_section(request, task, section)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.save_answers(
+            task,
+            by=request.user,
+            answers=section.cleaned_answers(),
+            expected_version=version,
+            request=request,
+        )
+    except services.StaleTask:
+        task.refresh_from_db()
+        section.summary = [
+            {
+                "text": "This task was saved in another window since you opened this page. "
+                "Your answers to this section are shown: check them and save again.",
+                "href": None,
+            }
+        ]
+        return _render_section(request, task, section)
+
+    if action == "submit":
+        answers = task.answers_with_prefill()
+        section = SectionForm(task, number, data=request.POST, answers=answers)
+        section.is_valid()
+        section.check_required(answers, lambda n: _section_url(task, n))
+        if section.summary:
+            return _render_section(request, task, section)
+        services.submit_task(task, by=request.user, request=request)
+        messages.success(request, f"You submitted your contribution: {task.form.name}.")
+        return redirect("portal:landing")
+    if action == "previous":
+        number -= 1
+    elif action == "next":
+        number += 1
+    elif action == "save":
+        messages.success(request, "Your answers have been saved as a draft.")
+    anchor = ""
+    if action.startswith("add:"):
+        anchor = f"#answer-{action[4:]}"
+    elif action.startswith("remove:"):
+        anchor = f"#answer-{action[7:].rpartition('-')[0]}"
+    return redirect(_section_url(task, min(max(number, 1), count)) + anchor)
+
+
+def _render_section(request, task, section):
+    count = len(task.form.sections)
+    errors = section.error_items()
+    return render(
+        request,
+        "portal/task_form.html",
+        {
+            "task": task,
+            "section": section.section,
+            "number": section.number,
+            "count": count,
+            "items": section.items(),
+            "errors": errors,
+            "contents": [
+                {"number": n, "title": s["title"], "href": _section_url(task, n)}
+                for n, s in enumerate(task.form.sections, start=1)
+            ],
+        },
+    )
+
+
+def _detail_context(request, task):
+    user = request.user
+    return {
+        "task": task,
+        "answers": readable_answers(task),
+        "history": task.events.select_related("by", "to_user", "to_work_group"),
+        "may_delegate": services.may_delegate(user, task),
+        "may_decline": services.may_delegate(user, task),
+        "may_retract": services.may_retract(user, task),
+    }
+
+
+@role_required(Role.CLINICIAN)
+def reassign(request, pk):
+    task = get_task(request, pk)
+    if not services.may_edit(request.user, task):
+        raise Http404
+    people = services.reassign_candidates(request.user, task)
+    form = ChoosePersonForm(
+        request.POST or None, people=people, label="Users within the Work Groups you Manage"
+    )
+    if request.method == "POST" and form.is_valid():
+        to = form.cleaned_data["person"]
+        services.reassign_task(task, by=request.user, to=to, request=request)
+        messages.success(request, f"The task has been re-assigned to {to.full_name}.")
+        return redirect("portal:landing")
+    return render(
+        request,
+        "portal/choose_person.html",
+        {
+            "task": task,
+            "form": form,
+            "title": "Re-Assign",
+            "intro": "Choose who the task goes to. Choose your manager as the Counter "
+            "Signatory if they should review the form and submit it.",
+            "button": "Select user",
+            "back": reverse("portal:task", args=[task.pk]),
+        },
+    )
+
+
+@role_required(*HEALTH_ROLES)
+def decline(request, pk):
+    task = get_task(request, pk)
+    if not (services.may_edit(request.user, task) or services.may_delegate(request.user, task)):
+        raise Http404
+    form = ReasonForm(
+        request.POST or None,
+        label="Why is the child not known to this service?",
+        hint="The SEND officer who sent the task reads this.",
+    )
+    if request.method == "POST" and form.is_valid():
+        services.decline_task(
+            task, by=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+        messages.success(request, "The task has been declined. The SEND team have been told.")
+        if request.user.has_role(Role.TRAY_ADMIN):
+            return redirect("portal:work_tray")
+        return redirect("portal:landing")
+    return render(
+        request,
+        "portal/reason.html",
+        {
+            "task": task,
+            "form": form,
+            "title": "Decline: child not known to this service",
+            "button": "Decline task",
+            "back": reverse("portal:task", args=[task.pk]),
+        },
+    )
+
+
+# --- Work tray admins ----------------------------------------------------------------------------
+
+
+@role_required(Role.TRAY_ADMIN)
+def work_tray(request):
+    tasks = Task.objects.visible_to(request.user).filter(
+        work_group__memberships__user=request.user,
+        work_group__memberships__role=Role.TRAY_ADMIN,
+    )
+    columns = [tables.form_type("portal:task"), tables.NAME, tables.DUE, tables.COMMENTS]
+    tables_ = [
+        Table(
+            title="Work tray",
+            slug="tray",
+            description="Tasks sent to your team that no clinician has yet. Delegate each one.",
+            columns=[*columns, tables.WORK_TRAY, tables.DELEGATE],
+            queryset=tasks.filter(clinician=None, status__in=OPEN_STATES),
+            default_sort="due",
+            empty="The work tray is empty.",
+        ),
+        Table(
+            title="All tasks of your work groups",
+            slug="group-tasks",
+            columns=[*columns, tables.CLINICIAN, tables.STATUS],
+            queryset=tasks,
+            default_sort="due",
+            empty="Your work groups have no tasks.",
+        ),
+    ]
+    return _tables_page(request, "portal/work_tray.html", tables_)
+
+
+@role_required(Role.TRAY_ADMIN)
+def delegate(request, pk):
+    task = get_task(request, pk)
+    if not services.may_delegate(request.user, task):
+        raise Http404
+    form = ChoosePersonForm(
+        request.POST or None,
+        people=services.delegation_candidates(task),
+        label="Choose the clinician",
+    )
+    if request.method == "POST" and form.is_valid():
+        clinician = form.cleaned_data["person"]
+        services.delegate_task(task, by=request.user, clinician=clinician, request=request)
+        messages.success(request, f"The task has been delegated to {clinician.full_name}.")
+        return redirect("portal:work_tray")
+    return render(
+        request,
+        "portal/choose_person.html",
+        {
+            "task": task,
+            "form": form,
+            "title": "Delegate to a clinician",
+            "intro": f"Clinicians of {task.work_group.name}.",
+            "button": "Delegate task",
+            "back": reverse("portal:work_tray"),
+        },
+    )
+
+
+# --- SEND officers -------------------------------------------------------------------------------
+
+
+@role_required(Role.SEND_OFFICER)
+def send_tasks(request):
+    tasks = Task.objects.visible_to(request.user)
+    filters = TaskFilter(request.GET or None)
+    table = Table(
+        title="Portal tasks",
+        slug="portal-tasks",
+        description="Every task you or the SEND team sent to health partners.",
+        columns=[
+            tables.form_type("portal:send_task"),
+            tables.NAME,
+            tables.WORK_TRAY,
+            tables.CLINICIAN,
+            tables.SENT_ON,
+            tables.DUE,
+            tables.STATUS,
+            tables.SENT_BY,
+        ],
+        queryset=filters.apply(tasks),
+        default_sort="due",
+        filter_form=filters,
+        empty="There are no tasks to show.",
+    )
+    return render_table(request, table, template="portal/send_tasks.html")
+
+
+@role_required(Role.SEND_OFFICER)
+def send_create(request):
+    form = TaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        task = services.create_task(by=request.user, request=request, **form.cleaned_data)
+        messages.success(request, f"The task has been sent to {task.work_group.name}.")
+        return redirect("portal:send_task", task.pk)
+    return render(request, "portal/send_create.html", {"form": form})
+
+
+@role_required(Role.SEND_OFFICER)
+def send_task(request, pk):
+    task = get_task(request, pk)
+    audit.record(request, "viewed", task)
+    return render(request, "portal/task_detail.html", _detail_context(request, task))
+
+
+@role_required(Role.SEND_OFFICER)
+def retract(request, pk):
+    task = get_task(request, pk)
+    if not services.may_retract(request.user, task):
+        raise Http404
+    form = ReasonForm(
+        request.POST or None,
+        label="Why are you retracting this task?",
+        hint="The clinician or work tray admin reads this.",
+    )
+    if request.method == "POST" and form.is_valid():
+        services.retract_task(
+            task, by=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+        messages.success(request, "The task has been retracted.")
+        return redirect("portal:send_task", task.pk)
+    return render(
+        request,
+        "portal/reason.html",
+        {
+            "task": task,
+            "form": form,
+            "title": "Retract the task",
+            "button": "Retract task",
+            "back": reverse("portal:send_task", args=[task.pk]),
+        },
+    )

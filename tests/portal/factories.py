@@ -1,0 +1,25 @@
+"""Portal tasks for tests outside tests/portal (the isolation harness)."""
+
+import importlib
+from datetime import date
+
+from django.apps import apps
+
+from thrive.models import Role
+
+
+def make_portal_task(world):
+    """A task of `world`'s SEND officer, assigned to the world's clinician."""
+    from portal import services
+    from portal.models import FormDefinition
+
+    importlib.import_module("portal.migrations.0002_form_definitions").add_definitions(apps, None)
+    return services.create_task(
+        by=world.people[Role.SEND_OFFICER],
+        form=FormDefinition.objects.filter(active=True).first(),
+        child_name="Diane Bluebell",
+        child_date_of_birth=date(2013, 2, 10),
+        child_address="23 Test Street",
+        work_group=world.work_group,
+        clinician=world.people[Role.CLINICIAN],
+    )

@@ -1,0 +1,30 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from portal.models import Status, Task
+from thrive.models import User
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("demo_data", stdout=io.StringIO())
+
+
+def test_demo_tasks_in_every_state_for_the_demo_sign_ins(demo):
+    assert set(Task.objects.values_list("status", flat=True)) == set(Status.values)
+    for username in ["send01", "tray01", "clin01", "clin02", "clinmgr01"]:
+        user = User.objects.get(username=username)
+        assert Task.objects.visible_to(user).exists(), username
+    assert Task.objects.filter(clinician=None).exists()
+    assert any(task.is_overdue for task in Task.objects.all())
+
+
+def test_demo_tasks_load_once(demo, settings):
+    count = Task.objects.count()
+
+    call_command("demo_data", stdout=io.StringIO())
+
+    assert Task.objects.count() == count
