@@ -234,3 +234,40 @@ REPORTS = {
     "possible-duplicates": {"title": "Possible duplicate documents", "view": possible_duplicates},
     "document-bin": {"title": "Deleted documents (the bin)", "view": document_bin},
 }
+
+
+def administrators_bin(request):
+    """Every service's deleted documents, for system administrators, who may delete one for
+    good before its 30 days are up. Administrators do not see case records: this list shows
+    the document's name and service, never its contents."""
+    table = Table(
+        title="Deleted documents (all services)",
+        slug="administrators-bin",
+        description="Documents deleted by their services. Each is deleted for good 30 days "
+        "after it was deleted; you can delete one for good sooner, for example a document "
+        "uploaded for the wrong family.",
+        columns=[
+            Column("name", "Name", lambda d: d.name, "name"),
+            Column(
+                "service", "Service", lambda d: d.service.name, "service__name", related="service"
+            ),
+            Column("deleted", "Deleted", lambda d: d.deleted_at, "deleted_at"),
+            Column(
+                "deleted_by",
+                "Deleted by",
+                lambda d: d.deleted_by.full_name if d.deleted_by_id else "",
+                "deleted_by__full_name",
+                related="deleted_by",
+            ),
+            Column(
+                "purge",
+                "Action",
+                lambda d: "Delete for good",
+                link=lambda d: reverse("documents:purge", args=[d.pk]),
+            ),
+        ],
+        queryset=Document.objects.in_bin(),
+        default_sort="-deleted",
+        empty="No document is in the bin.",
+    )
+    return render_table(request, table)

@@ -364,11 +364,13 @@ def restore(document: Document, *, by: User, request=None) -> Document:
 @transaction.atomic
 def purge(document: Document, *, by: User | None = None, request=None) -> None:
     """Delete a document for good: its rows now, its stored files once that has committed.
-    Only documents that have been in the bin for 30 days (the purge_bin task), so nobody can
-    make a child's document disappear without the 30 days in which a manager can restore it."""
-    if document.deleted_at is None or document.deleted_at > timezone.now() - timedelta(
-        days=BIN_DAYS
-    ):
+    Only documents in the bin: a system administrator may do it at any time (for example a
+    document uploaded for the wrong family that must not be kept); otherwise only after the
+    30 days in which a manager can restore it (the purge_bin task)."""
+    if document.deleted_at is None:
+        raise DocumentActionRefused("Only documents in the bin can be deleted for good.")
+    early = document.deleted_at > timezone.now() - timedelta(days=BIN_DAYS)
+    if early and not (by is not None and by.has_role(Role.SYSTEM_ADMIN)):
         raise DocumentActionRefused("Only documents 30 days in the bin can be deleted for good.")
     files = list(document.versions.values_list("file", flat=True))
     audit.record(

@@ -341,3 +341,22 @@ def bin_list(request):
     from .reports import document_bin
 
     return document_bin(request)
+
+
+@role_required(Role.SYSTEM_ADMIN)
+def administrators_bin(request):
+    from .reports import administrators_bin
+
+    return administrators_bin(request)
+
+
+@role_required(Role.SYSTEM_ADMIN)
+def purge(request, pk):
+    """Delete a document in the bin for good, now (system administrators only)."""
+    document = get_object_or_404(Document.objects.in_bin().select_related("service"), pk=pk)
+    if request.method == "POST":
+        name = document.name
+        services.purge(document, by=request.user, request=request)
+        messages.success(request, f"{name} has been deleted for good.")
+        return redirect("documents:administrators_bin")
+    return render(request, "documents/purge.html", {"document": document})

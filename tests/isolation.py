@@ -141,6 +141,10 @@ OBJECT_URLS["documents:download_version"] = ObjectUrl(
 )
 OBJECT_URLS["documents:upload_to_case"] = ObjectUrl(_case)
 OBJECT_URLS["documents:case_documents"] = ObjectUrl(_case)
+# Only system administrators reach a bin entry to delete it for good; everyone else gets 404.
+OBJECT_URLS["documents:purge"] = ObjectUrl(
+    lambda other: {"pk": other.document.pk}, sees_other_tenants=frozenset({Role.SYSTEM_ADMIN})
+)
 
 # Portal tasks: nobody sees another health partner's or another SEND officer's tasks.
 OBJECT_URLS.update(

@@ -40,6 +40,7 @@ def navigation_for(user) -> list[dict]:
             {"text": "Accounts", "href": reverse("selfservice:administration")},
             {"text": "Audit", "href": reverse("audit")},
             {"text": "Case lists", "href": reverse("cases:reference_list", args=["key-reasons"])},
+            {"text": "Deleted documents", "href": reverse("documents:administrators_bin")},
         ]
     return items
 
