@@ -5,6 +5,7 @@ import functools
 import statistics
 from collections import Counter, defaultdict
 from datetime import timedelta
+from html import escape
 
 from django import forms
 from django.db.models import Count, Q
@@ -55,6 +56,50 @@ MODIFIED_BY = Column(
 ARCHIVED = Column("archived", "Archive date", lambda c: c.archived_at, "archived_at")
 SERVICE = Column("service", "Service", lambda c: c.service.name, "service__name", related="service")
 WAITING = Column("waiting", "Waiting list", lambda c: c.waiting_list, "waiting_list")
+
+
+def _documents_prefetch():
+    from django.db.models import Prefetch
+
+    from documents.models import Document
+
+    return Prefetch(
+        "documents",
+        queryset=Document.objects.live().order_by("-modified_at").only("pk", "name", "case_id"),
+        to_attr="listed_documents",
+    )
+
+
+def _documents_details(case) -> str:
+    """The seed's "double-ended arrow": the case's documents, opened in place."""
+    documents = case.listed_documents
+    if not documents:
+        return "None"
+    items = "".join(
+        f'<li><a class="govuk-link" href="{escape(reverse("documents:detail", args=[d.pk]))}">'
+        f"{escape(d.name)}</a></li>"
+        for d in documents
+    )
+    count = f"{len(documents)} document{'' if len(documents) == 1 else 's'}"
+    return (
+        '<details class="govuk-details govuk-!-margin-bottom-0">'
+        '<summary class="govuk-details__summary"><span class="govuk-details__summary-text">'
+        f'{count}<span class="govuk-visually-hidden"> for {escape(case.thrive_id)}</span>'
+        "</span></summary>"
+        f'<div class="govuk-details__text"><ul class="govuk-list govuk-body-s">{items}</ul></div>'
+        "</details>"
+    )
+
+
+def documents_column() -> Column:
+    """Each case's documents in an expandable row, fetched in one query for the page."""
+    return Column(
+        "documents",
+        "Documents",
+        lambda c: len(c.listed_documents),
+        html=_documents_details,
+        prefetch=_documents_prefetch(),
+    )
 
 
 def base_cases(user):
@@ -130,7 +175,7 @@ def my_cases(request):
     table = Table(
         title="My Cases",
         slug="my-cases",
-        columns=[THRIVE_ID, FAMILY, CHILD, DISTRICT, REFERRED, MODIFIED],
+        columns=[THRIVE_ID, FAMILY, CHILD, DISTRICT, REFERRED, MODIFIED, documents_column()],
         queryset=filters.apply(cases),
         default_sort="referred",
         filter_form=filters,
@@ -146,7 +191,17 @@ def managers_area(request):
         title="Managers area",
         slug="managers-area",
         description="All cases of your service that have not been archived.",
-        columns=[THRIVE_ID, FAMILY, CHILD, DISTRICT, STATUS, WORKER, WAITING, REFERRED],
+        columns=[
+            THRIVE_ID,
+            FAMILY,
+            CHILD,
+            DISTRICT,
+            STATUS,
+            WORKER,
+            WAITING,
+            REFERRED,
+            documents_column(),
+        ],
         queryset=filters.apply(cases),
         default_sort="-referred",
         filter_form=filters,
@@ -199,7 +254,7 @@ def archive_list(request):
         title="Archive",
         slug="archive",
         description="All archived cases. They do not show in My Cases or the Managers area.",
-        columns=[THRIVE_ID, ARCHIVED, FAMILY, CHILD, STATUS, DISTRICT],
+        columns=[THRIVE_ID, ARCHIVED, FAMILY, CHILD, STATUS, DISTRICT, documents_column()],
         queryset=filters.apply(cases),
         default_sort="-archived",
         filter_form=filters,

@@ -24,7 +24,12 @@ def form_type(link_name: str) -> Column:
 
 
 NAME = Column("name", "Name", lambda t: t.child_name, "child_name")
-DUE = Column("due", "Due Date", lambda t: t.required_by, "required_by")
+DUE = Column(
+    "due",
+    "Due Date",
+    lambda t: f"{t.required_by:%d-%b-%Y} (overdue)" if t.is_overdue else t.required_by,
+    "required_by",
+)
 COMMENTS = Column("comments", "Comments", lambda t: t.comments)
 STATUS = Column("status", "Status", lambda t: t.status_label, "status")
 WORK_TRAY = Column(

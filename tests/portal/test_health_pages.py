@@ -222,3 +222,42 @@ def test_decline_child_not_known_with_a_reason(client, clinician, task):
 
     task.refresh_from_db()
     assert task.status == Status.DECLINED and task.decline_reason == "Not known to us"
+
+
+def test_a_save_from_a_stale_page_keeps_the_typing_and_says_why(client, clinician, task):
+    services.save_answers(task, by=clinician, answers={"background": "From another window"})
+    client.force_login(clinician)
+
+    page = client.post(task_url(task, 2), {"action": "save", "version": 1, "background": "Mine"})
+
+    assert page.status_code == 200
+    assert "saved in another window" in page.text and "Mine</textarea>" in page.text
+    task.refresh_from_db()
+    assert task.answers["background"] == "From another window"
+
+
+def test_a_number_must_be_a_number(client, clinician, ehcna, send_officer, group):
+    from portal.models import FormDefinition
+
+    ot = FormDefinition.objects.get(name__startswith="OT advice")
+    task = make_task(ot, send_officer, group, clinician)
+    client.force_login(clinician)
+
+    page = client.post(task_url(task, 2), {"action": "save", "sessions": "three"})
+
+    assert "Number of sessions must be a number" in page.text
+    assert "<title>Error:" in page.text
+
+
+def test_an_overdue_task_says_so_on_the_landing_page(client, ehcna, send_officer, group, clinician):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    due = timezone.localdate() - timedelta(days=2)
+    make_task(ehcna, send_officer, group, clinician, required_by=due)
+    client.force_login(clinician)
+
+    page = client.get(reverse("portal:landing"))
+
+    assert f"{due:%d-%b-%Y} (overdue)" in page.text

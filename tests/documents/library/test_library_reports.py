@@ -125,3 +125,25 @@ def test_another_services_manager_cannot_restore(client, case, manager, other_ma
     assert client.post(reverse("documents:restore", args=[document.pk])).status_code == 404
     client.force_login(manager)
     assert client.post(reverse("documents:restore", args=[document.pk])).status_code == 302
+
+
+def test_case_lists_open_each_cases_documents_in_place(
+    client, case, second_case, worker, manager, django_assert_max_num_queries
+):
+    from documents import services as document_services
+
+    from .conftest import checked, other_pdf
+
+    first = document_services.upload_document(by=worker, case=case, checked=checked())
+    second = document_services.upload_document(
+        by=worker, case=case, checked=checked("Letter.pdf", other_pdf())
+    )
+    client.force_login(manager)
+
+    with django_assert_max_num_queries(14):  # the same pin as every case list
+        page = client.get(reverse("cases:managers_area"))
+
+    assert "2 documents" in page.text
+    assert first.name in page.text and second.name in page.text
+    assert f'<span class="govuk-visually-hidden"> for {case.thrive_id}</span>' in page.text
+    assert page.text.count('class="govuk-details ') == 1  # second_case has none
