@@ -57,3 +57,12 @@ def test_demo_data_is_refused_when_debug_is_false(db, settings):
     with pytest.raises(CommandError, match="refused when DEBUG=false"):
         call_command("demo_data")
     assert not User.objects.exists()
+
+
+def test_demo_data_emails_nobody(demo):
+    from django.core import mail
+
+    from thrive.models import OutboxEmail
+
+    assert mail.outbox == []
+    assert not OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING).exists()

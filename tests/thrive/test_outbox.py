@@ -100,3 +100,12 @@ def test_the_beat_schedule_sends_the_outbox_every_minute(settings):
 
     assert schedule["task"] == "thrive.tasks.send_outbox"
     assert schedule["schedule"] == timedelta(minutes=1)
+
+
+def test_held_emails_are_recorded_but_never_sent(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), outbox.held("demo data"):
+        email = outbox.queue_email(to="a@example.org", subject="Demo", body="x")
+
+    assert mail.outbox == []
+    assert send_outbox() == 0
+    assert email.last_error == "Not sent: demo data"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from thrive.demo import SIGN_INS, DemoRefused, load_demo_data
+from thrive.outbox import held
 
 
 class Command(BaseCommand):
@@ -9,7 +10,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            load_demo_data()
+            with held("demo data"):
+                load_demo_data()
         except DemoRefused as refusal:
             raise CommandError(str(refusal)) from refusal
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
