@@ -9,6 +9,7 @@ def sign_in(page, site, username):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(settings.DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
     if page.get_by_role("heading", name="Thrive Acceptable Use Policy").count():
         page.get_by_label("I have read, understood and will comply").check()
         page.get_by_role("button", name="Accept and continue").click()
