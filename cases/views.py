@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from thrive import audit
 from thrive.access import role_required
@@ -273,9 +274,9 @@ def find_case(request):
     messages.info(
         request, f"No case you can see has the Thrive ID “{request.GET.get('thrive_id', '')}”."
     )
-    return redirect(
-        request.GET.get("back") if request.GET.get("back", "").startswith("/") else reverse("home")
-    )
+    back = request.GET.get("back", "")
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    return redirect(back if back and safe else reverse("home"))
 
 
 # Lists and reports live in cases/reports.py; these views only pick the table.

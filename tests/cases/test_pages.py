@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from django.urls import reverse
 
 from cases import services
@@ -251,3 +252,12 @@ def test_full_journey_through_the_pages(client, case, manager, worker):
 
     case.refresh_from_db()
     assert (case.status, case.is_archived, case.worker) == (Status.CLOSED, True, worker)
+
+
+@pytest.mark.parametrize("back", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
+def test_find_never_sends_people_to_another_site(client, manager, back):
+    client.force_login(manager)
+
+    response = client.get(reverse("cases:find"), {"thrive_id": "nothing", "back": back})
+
+    assert response["Location"] == reverse("home")
