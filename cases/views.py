@@ -44,13 +44,15 @@ TIMELINE_LABELS = {
     "case_archived": "Archived",
     "case_unarchived": "Archive undone",
     "exported": "Downloaded",
+    "printed": "Printed",
 }
 
 
 @role_required(*CASE_ROLES)
 def case_detail(request, thrive_id):
     case = get_case(request, thrive_id)
-    audit.record(request, "viewed", case)
+    printing = request.GET.get("print") == "1"
+    audit.record(request, "printed" if printing else "viewed", case)
     timeline = [
         {"event": event, "label": TIMELINE_LABELS.get(event.action, event.action)}
         for event in AuditEvent.objects.filter(
@@ -65,6 +67,7 @@ def case_detail(request, thrive_id):
             "key_reasons": case.key_reasons.all(),
             "actions": services.available_actions(request.user, case),
             "timeline": timeline,
+            "printing": printing,
         },
     )
 

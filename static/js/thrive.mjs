@@ -4,3 +4,8 @@ import { initTimeoutWarning } from "./timeout.mjs";
 
 initAll();
 initTimeoutWarning(document.getElementById("timeout-dialog"));
+
+// "Print case" opens the page with ?print=1 (so the print is audited) and prints it.
+if (document.querySelector("[data-autoprint]")) {
+  window.addEventListener("load", () => window.print());
+}

@@ -261,3 +261,15 @@ def test_find_never_sends_people_to_another_site(client, manager, back):
     response = client.get(reverse("cases:find"), {"thrive_id": "nothing", "back": back})
 
     assert response["Location"] == reverse("home")
+
+
+def test_printing_a_case_is_audited_as_a_print(client, case, manager):
+    client.force_login(manager)
+
+    page = client.get(url("detail", case), {"print": "1"})
+
+    assert "data-autoprint" in page.text
+    assert AuditEvent.objects.filter(
+        action="printed", user=manager, object_id=str(case.pk)
+    ).exists()
+    assert not AuditEvent.objects.filter(action="viewed", object_id=str(case.pk)).exists()
