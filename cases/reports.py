@@ -307,13 +307,16 @@ def case_report(*, title, slug, description, columns, cases, default_sort, empty
     """A report that is a plain list of the manager's (or EHPS district's) cases."""
 
     def view(request):
+        listed = cases(managed_cases(request.user))
+        filters = CaseListFilter(request.GET or None, cases=listed)
         table = Table(
             title=title,
             slug=slug,
             description=description,
             columns=columns,
-            queryset=cases(managed_cases(request.user)),
+            queryset=filters.apply(listed),
             default_sort=default_sort,
+            filter_form=filters,
             **({"empty": empty} if empty else {}),
         )
         return render_table(request, table)
@@ -367,13 +370,9 @@ closed_without_summary = case_report(
 
 
 def by_status_and_district(request):
-    counts = (
-        managed_cases(request.user)
-        .active()
-        .order_by()
-        .values("district", "status")
-        .annotate(n=Count("pk"))
-    )
+    active = managed_cases(request.user).active()
+    filters = CaseListFilter(request.GET or None, cases=active)
+    counts = filters.apply(active).order_by().values("district", "status").annotate(n=Count("pk"))
     labels_d, labels_s = dict(District.choices), dict(Status.choices)
     rows = [
         {"district": labels_d[r["district"]], "status": labels_s[r["status"]], "n": r["n"]}
@@ -394,6 +393,7 @@ def by_status_and_district(request):
         queryset=rows,
         chart=[(label, per_status[label]) for label in labels_s.values() if per_status[label]],
         empty="There are no cases.",
+        filter_form=filters,
     )
     return render_table(request, table, chart=bar_chart(table.chart))
 
@@ -408,9 +408,10 @@ def response_times(request):
     """Days from referral to decision and to first contact, per service and month of
     referral, over the last twelve months: median and 90th percentile."""
     since = timezone.localdate().replace(day=1) - timedelta(days=365)
+    recent = managed_cases(request.user).filter(date_referred__gte=since)
+    filters = CaseListFilter(request.GET or None, cases=recent)
     rows = (
-        managed_cases(request.user)
-        .filter(date_referred__gte=since)
+        filters.apply(recent)
         .order_by()
         .values_list("service__name", "date_referred", "response_date", "first_contact_family")
     )
@@ -462,14 +463,16 @@ def response_times(request):
         ],
         queryset=table_rows,
         empty="No referrals in the last twelve months.",
+        filter_form=filters,
     )
     return render_table(request, table)
 
 
 def waiting_list(request):
+    active = managed_cases(request.user).active()
+    filters = CaseListFilter(request.GET or None, cases=active)
     waiting = (
-        managed_cases(request.user)
-        .active()
+        filters.apply(active)
         .filter(waiting_list=True, first_contact_family__isnull=True)
         .filter(Q(status=Status.AWAITING_WORKER) | Q(status=Status.OPEN))
     )
@@ -495,6 +498,7 @@ def waiting_list(request):
         default_sort="referred",
         chart=pairs,
         empty="No cases are on a waiting list.",
+        filter_form=filters,
     )
     return render_table(request, table, chart=bar_chart(pairs), total=sum(n for _, n in pairs))
 

@@ -287,3 +287,20 @@ def test_list_pages_run_a_fixed_number_of_queries(
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("slug", ["last-modified", "status-by-district", "waiting-list"])
+def test_reports_can_be_filtered(client, ashford, officer, manager, worker, slug):
+    mine = make_case(
+        ashford, referred_by=officer, status=Status.OPEN, worker=worker, waiting_list=True
+    )
+    make_case(ashford, referred_by=officer, status=Status.AWAITING_WORKER, waiting_list=True)
+    client.force_login(manager)
+
+    page = client.get(reverse("cases:report", args=[slug]), {"worker": worker.pk})
+
+    listed = list(page.context["page"])
+    if slug == "status-by-district":
+        assert listed == [{"district": "Ashford", "status": "Open", "n": 1}]
+    else:
+        assert [case.thrive_id for case in listed] == [mine.thrive_id]
