@@ -44,12 +44,13 @@ PLAN = [
     ("Isla Morgan", "Consultation report", "clin02", "assigned", 33),
     ("Jacob Hill", "Annual review report", "clin02", "in_progress", 9),
     ("Poppy Ward", EHCNA, "clin01", "awaiting_countersignature", 6),
-    ("Harry Cole", EHCNA, "clinmgr01", "submitted", 18),
+    ("Harry Cole", EHCNA, "clin01", "countersigned", 18),
 ]
 
 
 def load_demo_portal() -> None:
     importlib.import_module("portal.migrations.0002_form_definitions").add_definitions(apps, None)
+    _demo_automatic_reply()
     if Task.objects.filter(sent_by__username="send01").exists():
         return
     send01 = User.objects.get(username="send01")
@@ -91,6 +92,29 @@ def _reach(task, state, clinician, send01):
     services.save_answers(task, by=clinician, answers=answers)
     if state == "submitted":
         services.submit_task(task, by=clinician)
-    elif state == "awaiting_countersignature":
+    elif state in ("awaiting_countersignature", "countersigned"):
         manager = User.objects.get(username="clinmgr01")
         services.reassign_task(task, by=clinician, to=manager)
+        if state == "countersigned":
+            from .signing import countersign_task
+
+            countersign_task(task, by=manager)
+            services.submit_task(task, by=manager)
+
+
+def _demo_automatic_reply() -> None:
+    """clin02 is on leave this fortnight: tasks go to clin01 instead."""
+    from .models import AutomaticReply
+    from .replies import redirect_candidates, set_automatic_reply
+
+    clin02 = User.objects.filter(username="clin02").first()
+    if clin02 is None or AutomaticReply.objects.filter(user=clin02).exists():
+        return
+    today = timezone.localdate()
+    set_automatic_reply(
+        by=clin02,
+        message="I am on annual leave. Please send new tasks to Dr Chloe Lin.",
+        starts=today - timedelta(days=2),
+        ends=today + timedelta(days=12),
+        redirect_to=redirect_candidates(clin02).filter(username="clin01").first(),
+    )

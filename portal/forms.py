@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import forms
 
+from documents.fields import SafeFileField
 from thrive.govuk_forms import GovukDateField
 from thrive.models import Role, User, WorkGroup
 from thrive.templatetags.govuk import error_anchor
@@ -449,3 +450,33 @@ def readable_answers(task) -> list[dict]:
             rows.append({"label": field["label"], "value": value or ""})
         sections.append({"number": number, "title": section["title"], "rows": rows})
     return sections
+
+
+class SupportingDocumentForm(forms.Form):
+    """One file for a task's Supporting Documentation, checked by documents' SafeFileField.
+    The portal takes Word, PDF, JPG and PNG: the shared checks also accept Excel, refused here."""
+
+    file = SafeFileField(
+        label="Upload a file",
+        help_text="Word, PDF, JPG or PNG, up to 15 MB. Attach files one at a time.",
+        widget=forms.FileInput(attrs={"accept": ".doc,.docx,.pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def __init__(self, *args, optional=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if optional:  # on the Delegate page
+            field = self.fields["file"]
+            field.required = False
+            field.label = "Attach a document (optional)"
+            field.help_text = (
+                "Such as the latest clinical letter, for the clinician. "
+                "Word, PDF, JPG or PNG, up to 15 MB."
+            )
+
+    def clean_file(self):
+        from .services import PORTAL_DOCUMENT_KINDS, PORTAL_KIND_REFUSED
+
+        checked = self.cleaned_data["file"]
+        if checked and checked.kind not in PORTAL_DOCUMENT_KINDS:
+            raise forms.ValidationError(PORTAL_KIND_REFUSED, code="kind")
+        return checked

@@ -159,6 +159,24 @@ class Task(models.Model):
     decline_reason = models.TextField(blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
     retraction_reason = models.TextField(blank=True)
+    # Counter Signatory: the work group's manager reviews and counter-signs (portal/signing.py).
+    countersigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    countersigned_at = models.DateTimeField(null=True, blank=True)
+    # One person edits at a time (portal/locks.py): who has the form open, since when.
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    locked_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     modified_at = models.DateTimeField(default=timezone.now)
@@ -228,6 +246,8 @@ class TaskEvent(models.Model):
         SUBMITTED = "submitted", "Submitted"
         DECLINED = "declined", "Declined"
         RETRACTED = "retracted", "Retracted"
+        COUNTERSIGNED = "countersigned", "Counter-signed"
+        TAKEN_OVER = "taken_over", "Taken over"
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -250,3 +270,112 @@ class TaskEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class SupportingDocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The documents of the tasks the user can see (Task.objects.visible_to)."""
+        return self.filter(task__in=Task.objects.visible_to(user).values("pk"))
+
+
+class SupportingDocument(models.Model):
+    """A file attached to a task: checked and stored by documents.uploads (prefix "portal").
+    Attached one by one by the clinician (or the work tray admin), removable until the task
+    is submitted; the same file (same SHA-256) is on a task once."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="documents")
+    name = models.CharField(max_length=255, help_text="The checked, safe file name shown.")
+    stored_name = models.CharField(max_length=255, help_text="The object name in storage.")
+    kind = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = SupportingDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "sha256"], name="supporting_document_once")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def organisation(self):
+        """The health partner: audit events are filed under it."""
+        return self.task.organisation
+
+
+class AutomaticReplyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A person's own automatic reply. Others see one only through `active_for`."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(user=user)
+
+    def active(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(starts__lte=today, ends__gte=today)
+
+
+class AutomaticReply(models.Model):
+    """A health partner person's out-of-office message, with its dates and who should receive
+    tasks instead. SEND officers and tray admins see it before delegating to that person."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="automatic_reply"
+    )
+    message = models.TextField()
+    starts = models.DateField()
+    ends = models.DateField()
+    redirect_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="send tasks instead to",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    modified_at = models.DateTimeField(default=timezone.now)
+
+    objects = AutomaticReplyQuerySet.as_manager()
+
+    def __str__(self):
+        return f"Automatic reply {self.starts:%Y-%m-%d} to {self.ends:%Y-%m-%d}"
+
+    @property
+    def organisation(self):
+        return self.user.organisation
+
+    def is_active(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.starts <= today <= self.ends
+
+
+class ReminderSent(models.Model):
+    """Each due or overdue reminder of a task, sent once (portal/reminders.py)."""
+
+    class Kind(models.TextChoices):
+        DUE_7 = "due_7", "Due in 7 days"
+        DUE_2 = "due_2", "Due in 2 days"
+        OVERDUE = "overdue", "Overdue"
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    to = models.JSONField(default=list)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "kind"], name="portal_reminder_once")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} reminder"

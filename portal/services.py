@@ -242,6 +242,8 @@ def submit_task(task: Task, *, by: User, request=None) -> Task:
     answers = task.answers_with_prefill()
     if missing_required(task.form.definition, answers):
         raise TaskActionRefused("Answer every required question before submitting.")
+    if task.status == Status.AWAITING_COUNTERSIGNATURE and not task.countersigned_at:
+        raise TaskActionRefused("Counter-sign the form before submitting it.")
     _touch(
         task,
         answers=answers,
@@ -274,7 +276,16 @@ def reassign_task(task: Task, *, by: User, to: User, request=None) -> Task:
         status = Status.AWAITING_COUNTERSIGNATURE
     elif status == Status.AWAITING_COUNTERSIGNATURE:
         status = Status.IN_PROGRESS
-    _touch(task, clinician=to, status=status)
+    # A new holder may change the form: any counter-signature and the edit lock go.
+    _touch(
+        task,
+        clinician=to,
+        status=status,
+        countersigned_by=None,
+        countersigned_at=None,
+        locked_by=None,
+        locked_at=None,
+    )
     TaskEvent.objects.create(task=task, kind=TaskEvent.Kind.REASSIGNED, by=by, to_user=to)
     audit.record(request, "portal_task_reassigned", task, user=by)
     _notify(
@@ -318,3 +329,99 @@ def retract_task(task: Task, *, by: User, reason: str, request=None) -> Task:
     to = [task.clinician.email] if task.clinician_id else _tray_admin_emails(task.work_group)
     _notify(to, "Task retracted", task, "The SEND team retracted a task.", "portal:task")
     return task
+
+
+# --- Supporting Documentation ------------------------------------------------------------------
+
+
+class DuplicateSupportingDocument(TaskActionRefused):
+    """The same file (same SHA-256) is already attached to the task; it is not stored again."""
+
+    def __init__(self, existing):
+        super().__init__(f"This file is already attached to the task as {existing.name}")
+        self.existing = existing
+
+
+# The portal takes Word, PDF, JPG and PNG files: the shared checks also accept Excel.
+PORTAL_DOCUMENT_KINDS = frozenset({"word", "pdf", "image"})
+PORTAL_KIND_REFUSED = "The selected file must be a Word document, PDF, JPG or PNG"
+
+
+def may_attach(user: User, task: Task) -> bool:
+    """The clinician holding an open task, or its work tray's admin, attach and remove files
+    until the task is submitted."""
+    return may_edit(user, task) or may_delegate(user, task)
+
+
+def may_see_documents(user: User, task: Task) -> bool:
+    """Whoever can see the task (Task.visible_to) sees its files, except that a SEND officer
+    who is not also in the health partner's team sees them once the task is submitted."""
+    if user.has_role(Role.CLINICIAN, Role.TRAY_ADMIN):
+        return True
+    return task.status == Status.SUBMITTED
+
+
+@transaction.atomic
+def _create_document(task: Task, *, by: User, checked, stored: str):
+    from .models import SupportingDocument
+
+    return SupportingDocument.objects.create(
+        task=task,
+        name=checked.safe_name,
+        stored_name=stored,
+        kind=checked.kind,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+    )
+
+
+def attach_document(task: Task, *, by: User, checked, request=None):
+    """Attach one checked upload (documents.uploads.check_upload or SafeFileField) to a task:
+    stored with store_checked_upload(prefix="portal"). Excel files are refused, and so is a
+    file already attached to the task (DuplicateSupportingDocument). Call it outside any longer
+    transaction: the stored object is deleted at once when the row cannot be written."""
+    from django.core.files.storage import default_storage
+    from django.db import IntegrityError
+
+    from documents.uploads import store_checked_upload
+
+    from .models import SupportingDocument
+
+    if not may_attach(by, task):
+        raise TaskActionRefused("Only the clinician or the work tray admin can attach files.")
+    if checked.kind not in PORTAL_DOCUMENT_KINDS:
+        raise TaskActionRefused(PORTAL_KIND_REFUSED)
+    existing = SupportingDocument.objects.filter(task=task, sha256=checked.sha256).first()
+    if existing:
+        raise DuplicateSupportingDocument(existing)
+    stored = store_checked_upload(checked, prefix="portal")
+    try:
+        document = _create_document(task, by=by, checked=checked, stored=stored)
+    except IntegrityError:
+        default_storage.delete(stored)
+        existing = SupportingDocument.objects.filter(task=task, sha256=checked.sha256).first()
+        if existing:  # attached by someone else at the same moment
+            raise DuplicateSupportingDocument(existing) from None
+        raise
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+    audit.record(request, "portal_document_attached", document, user=by, note=checked.kind)
+    return document
+
+
+@transaction.atomic
+def remove_document(document, *, by: User, request=None) -> None:
+    """Remove a supporting document before the task is submitted; the stored object is
+    deleted once the removal is committed."""
+    from django.core.files.storage import default_storage
+
+    task = document.task
+    if not may_attach(by, task):
+        raise TaskActionRefused("Files can only be removed from an open task.")
+    stored = document.stored_name
+    audit.record(request, "portal_document_removed", document, user=by)
+    document.delete()
+    transaction.on_commit(lambda: default_storage.delete(stored))

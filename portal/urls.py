@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dashboard, document_views, views, views_more
 
 app_name = "portal"
 
@@ -9,10 +9,26 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.task_page, name="task"),
     path("tasks/<int:pk>/re-assign/", views.reassign, name="reassign"),
     path("tasks/<int:pk>/decline/", views.decline, name="decline"),
+    path("tasks/<int:pk>/take-over/", views_more.take_over, name="take_over"),
+    path("automatic-replies/", views_more.automatic_replies, name="automatic_replies"),
     path("work-tray/", views.work_tray, name="work_tray"),
     path("work-tray/tasks/<int:pk>/delegate/", views.delegate, name="delegate"),
     path("send/", views.send_tasks, name="send_tasks"),
     path("send/new/", views.send_create, name="send_create"),
+    path("send/dashboard/", dashboard.send_dashboard, name="send_dashboard"),
     path("send/tasks/<int:pk>/", views.send_task, name="send_task"),
     path("send/tasks/<int:pk>/retract/", views.retract, name="retract"),
+    # Supporting Documentation and Print PDF (portal.document_views).
+    path("tasks/<int:pk>/documents/", document_views.documents, name="documents"),
+    path(
+        "tasks/<int:pk>/documents/<int:document_pk>/",
+        document_views.download_document,
+        name="download_document",
+    ),
+    path(
+        "tasks/<int:pk>/documents/<int:document_pk>/remove/",
+        document_views.remove_document,
+        name="remove_document",
+    ),
+    path("tasks/<int:pk>/pdf/", document_views.print_pdf, name="print_pdf"),
 ]

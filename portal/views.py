@@ -12,8 +12,16 @@ from thrive.access import role_required
 from thrive.models import Role, WorkGroup
 from thrive.reports import Table, render_table, table_context
 
-from . import services, tables
-from .forms import ChoosePersonForm, ReasonForm, SectionForm, TaskFilter, TaskForm, readable_answers
+from . import locks, replies, services, signing, tables
+from .forms import (
+    ChoosePersonForm,
+    ReasonForm,
+    SectionForm,
+    SupportingDocumentForm,
+    TaskFilter,
+    TaskForm,
+    readable_answers,
+)
 from .models import OPEN_STATES, Status, Task
 
 HEALTH_ROLES = (Role.CLINICIAN, Role.TRAY_ADMIN)
@@ -108,12 +116,21 @@ def task_page(request, pk):
         number = min(max(int(request.GET.get("section", 1)), 1), count)
     except ValueError:
         number = 1
+    action = request.POST.get("action", "save")
+    if request.method == "POST" and action == "close":
+        locks.release(task, by=request.user)
+        return redirect("portal:landing")
+    if not locks.acquire(task, by=request.user):
+        # Someone else has the form open: read-only, and nothing of this request is saved.
+        audit.record(request, "viewed", task, note="read-only: being edited")
+        context = _detail_context(request, task)
+        context["not_saved"] = request.method == "POST"
+        return render(request, "portal/task_detail.html", context)
     if request.method == "GET":
         audit.record(request, "viewed", task, note=f"section {number}")
         return _render_section(request, task, SectionForm(task, number))
 
     section = SectionForm(task, number, data=request.POST)
-    action = request.POST.get("action", "save")
     if action.startswith("add:"):
         section.add_row(action[4:])
     elif action.startswith("remove:"):
@@ -144,14 +161,23 @@ def task_page(request, pk):
         ]
         return _render_section(request, task, section)
 
+    if action == "countersign":
+        signing.countersign_task(task, by=request.user, request=request)
+        messages.success(request, "You counter-signed the form. Submit it when you are ready.")
     if action == "submit":
         answers = task.answers_with_prefill()
         section = SectionForm(task, number, data=request.POST, answers=answers)
         section.is_valid()
         section.check_required(answers, lambda n: _section_url(task, n))
+        if signing.needs_countersignature(task):
+            section.summary = [
+                *(section.summary or []),
+                {"text": "Counter-sign the form before you submit it", "href": "#countersign"},
+            ]
         if section.summary:
             return _render_section(request, task, section)
         services.submit_task(task, by=request.user, request=request)
+        locks.release(task, by=request.user)
         messages.success(request, f"You submitted your contribution: {task.form.name}.")
         return redirect("portal:landing")
     if action == "previous":
@@ -181,6 +207,7 @@ def _render_section(request, task, section):
             "count": count,
             "items": section.items(),
             "errors": errors,
+            "may_countersign": signing.may_countersign(request.user, task),
             "contents": [
                 {"number": n, "title": s["title"], "href": _section_url(task, n)}
                 for n, s in enumerate(task.form.sections, start=1)
@@ -198,6 +225,9 @@ def _detail_context(request, task):
         "may_delegate": services.may_delegate(user, task),
         "may_decline": services.may_delegate(user, task),
         "may_retract": services.may_retract(user, task),
+        "being_edited": locks.editing_by_other(task, user),
+        "lock_minutes": locks.lock_minutes(),
+        "may_take_over": locks.may_take_over(user, task),
     }
 
 
@@ -221,6 +251,7 @@ def reassign(request, pk):
         {
             "task": task,
             "form": form,
+            "automatic_replies": replies.active_replies(people),
             "title": "Re-Assign",
             "intro": "Choose who the task goes to. Choose your manager as the Counter "
             "Signatory if they should review the form and submit it.",
@@ -303,17 +334,28 @@ def delegate(request, pk):
         people=services.delegation_candidates(task),
         label="Choose the clinician",
     )
-    if request.method == "POST" and form.is_valid():
+    attach_form = SupportingDocumentForm(request.POST or None, request.FILES or None, optional=True)
+    if request.method == "POST" and form.is_valid() and attach_form.is_valid():
         clinician = form.cleaned_data["person"]
-        services.delegate_task(task, by=request.user, clinician=clinician, request=request)
-        messages.success(request, f"The task has been delegated to {clinician.full_name}.")
-        return redirect("portal:work_tray")
+        if attach_form.cleaned_data["file"]:
+            try:
+                services.attach_document(
+                    task, by=request.user, checked=attach_form.cleaned_data["file"], request=request
+                )
+            except services.TaskActionRefused as refusal:
+                attach_form.add_error("file", str(refusal))
+        if not attach_form.errors:
+            services.delegate_task(task, by=request.user, clinician=clinician, request=request)
+            messages.success(request, f"The task has been delegated to {clinician.full_name}.")
+            return redirect("portal:work_tray")
     return render(
         request,
         "portal/choose_person.html",
         {
             "task": task,
             "form": form,
+            "automatic_replies": replies.active_replies(services.delegation_candidates(task)),
+            "attach_form": attach_form,
             "title": "Delegate to a clinician",
             "intro": f"Clinicians of {task.work_group.name}.",
             "button": "Delegate task",
@@ -358,7 +400,14 @@ def send_create(request):
         task = services.create_task(by=request.user, request=request, **form.cleaned_data)
         messages.success(request, f"The task has been sent to {task.work_group.name}.")
         return redirect("portal:send_task", task.pk)
-    return render(request, "portal/send_create.html", {"form": form})
+    return render(
+        request,
+        "portal/send_create.html",
+        {
+            "form": form,
+            "automatic_replies": replies.active_replies(form.fields["clinician"].queryset),
+        },
+    )
 
 
 @role_required(Role.SEND_OFFICER)

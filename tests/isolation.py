@@ -16,7 +16,7 @@ from thrive.models import District, Organisation, Role
 
 from .documents.library.factories import make_document
 from .factories import OrganisationFactory, ServiceFactory, WorkGroupFactory, make_case, person
-from .portal.factories import make_portal_task
+from .portal.factories import make_portal_document, make_portal_task
 from .selfservice.factories import request_in
 
 
@@ -150,7 +150,17 @@ OBJECT_URLS["documents:purge"] = ObjectUrl(
 OBJECT_URLS.update(
     {
         f"portal:{name}": ObjectUrl(lambda other: {"pk": other.task.pk})
-        for name in ["task", "reassign", "decline", "delegate", "send_task", "retract"]
+        for name in ["task", "reassign", "decline", "delegate", "send_task", "retract", "take_over"]
+    }
+)
+OBJECT_URLS["portal:documents"] = ObjectUrl(lambda other: {"pk": other.task.pk})
+OBJECT_URLS["portal:print_pdf"] = ObjectUrl(lambda other: {"pk": other.task.pk})
+OBJECT_URLS.update(
+    {
+        f"portal:{name}": ObjectUrl(
+            lambda other: {"pk": other.task.pk, "document_pk": make_portal_document(other.task).pk}
+        )
+        for name in ["download_document", "remove_document"]
     }
 )
 

@@ -147,3 +147,7 @@ def load_demo_data() -> None:
     from portal.demo import load_demo_portal
 
     load_demo_portal()
+
+    from portal.demo_documents import load_demo_portal_documents
+
+    load_demo_portal_documents()

@@ -276,13 +276,13 @@ class Membership(models.Model):
                 name="membership_scope_fits_role",
                 condition=(
                     Q(
-                        role__in=SERVICE_ROLES,
+                        role__in=sorted(SERVICE_ROLES),
                         service__isnull=False,
                         work_group__isnull=True,
                         district="",
                     )
                     | Q(
-                        role__in=WORK_GROUP_ROLES,
+                        role__in=sorted(WORK_GROUP_ROLES),
                         work_group__isnull=False,
                         service__isnull=True,
                         district="",

@@ -179,6 +179,13 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(hour=3, minute=45),
     },
 }
+PORTAL_EDIT_LOCK_MINUTES = env.int("PORTAL_EDIT_LOCK_MINUTES", default=15)
+CELERY_BEAT_SCHEDULE |= {
+    "portal-due-reminders": {
+        "task": "portal.tasks.send_due_reminders",
+        "schedule": crontab(hour=7, minute=15),
+    },
+}
 CELERY_BEAT_SCHEDULE |= {
     "documents-purge-bin": {
         "task": "documents.tasks.purge_bin",

@@ -7,6 +7,8 @@ import re
 from django.conf import settings
 from playwright.sync_api import expect
 
+from documents.demo import demo_pdf
+
 from .test_case_journey import fill_date, sign_out
 
 
@@ -86,6 +88,16 @@ def test_send_delegate_complete_and_submit(demo_site, page, axe, console_errors)
     expect(page.get_by_label("Who will provide this, row 2")).to_have_value("John")
     axe(page)
 
+    # ... attaches a supporting document ...
+    page.get_by_role("button", name="Attach or remove files").click()
+    page.get_by_label("Upload a file").set_input_files(
+        {"name": "Clinic letter.pdf", "mimeType": "application/pdf", "buffer": demo_pdf("Letter")}
+    )
+    axe(page)
+    page.get_by_role("button", name="Attach file").click()
+    expect(page.get_by_test_id("supporting-documents")).to_contain_text("Clinic letter.pdf")
+    page.get_by_role("link", name="Back to the task").click()
+
     # Submitting too early lists what is missing, linking to its section.
     page.get_by_role("button", name="Submit Contribution").click()
     summary = page.locator(".govuk-error-summary")
@@ -113,4 +125,11 @@ def test_send_delegate_complete_and_submit(demo_site, page, axe, console_errors)
     expect(page.get_by_test_id("task-status")).to_have_text("Submitted")
     expect(page.locator("main")).to_contain_text("Provision 2")
     axe(page)
+    # ... with its supporting document, and downloads its PDF.
+    expect(page.get_by_test_id("supporting-documents")).to_contain_text("Clinic letter.pdf")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Print PDF").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"
     assert console_errors == [], not_found

@@ -23,3 +23,26 @@ def make_portal_task(world):
         work_group=world.work_group,
         clinician=world.people[Role.CLINICIAN],
     )
+
+
+def make_portal_document(task, *, by=None, content=None):
+    """A supporting document row on `task` whose stored object does not exist (the isolation
+    harness); the same task gets the same row back."""
+    import hashlib
+
+    from portal.models import SupportingDocument
+
+    content = content or f"letter for task {task.pk}".encode()
+    document, _ = SupportingDocument.objects.get_or_create(
+        task=task,
+        sha256=hashlib.sha256(content).hexdigest(),
+        defaults={
+            "name": "Clinical letter.pdf",
+            "stored_name": f"tests/missing/portal-{task.pk}",
+            "kind": "pdf",
+            "content_type": "application/pdf",
+            "size": len(content),
+            "uploaded_by": by or task.clinician or task.sent_by,
+        },
+    )
+    return document

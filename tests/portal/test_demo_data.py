@@ -28,3 +28,12 @@ def test_demo_tasks_load_once(demo, settings):
     call_command("demo_data", stdout=io.StringIO())
 
     assert Task.objects.count() == count
+
+
+def test_demo_data_has_a_counter_signed_task_and_an_automatic_reply(demo):
+    from portal.models import AutomaticReply
+
+    signed = Task.objects.get(countersigned_by__username="clinmgr01")
+    assert signed.status == Status.SUBMITTED
+    reply = AutomaticReply.objects.get(user__username="clin02")
+    assert reply.is_active() and reply.redirect_to.username == "clin01"
