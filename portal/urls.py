@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard, document_views, views, views_more
+from . import dashboard, document_views, form_type_views, views, views_more
 
 app_name = "portal"
 
@@ -31,4 +31,10 @@ urlpatterns = [
         name="remove_document",
     ),
     path("tasks/<int:pk>/pdf/", document_views.print_pdf, name="print_pdf"),
+    # Form types, for system administrators (portal.form_type_views).
+    path("form-types/", form_type_views.form_types, name="form_types"),
+    path("form-types/new/", form_type_views.form_type_add, name="form_type_add"),
+    path("form-types/<int:pk>/", form_type_views.form_type, name="form_type"),
+    path("form-types/<int:pk>/change/", form_type_views.form_type_change, name="form_type_change"),
+    path("form-types/<int:pk>/active/", form_type_views.form_type_active, name="form_type_active"),
 ]

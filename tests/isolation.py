@@ -175,6 +175,9 @@ NOT_OBJECT_URLS["selfservice:invitation"] = (
     "the parameter is a single-use secret token, not an id; unknown tokens answer 404"
 )
 
+for _name in ("portal:form_type", "portal:form_type_change", "portal:form_type_active"):
+    NOT_OBJECT_URLS[_name] = "council-wide form definitions; administrators only"
+
 
 def parameterised_url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
     """The names of every URL pattern (at any depth) whose route takes parameters."""

@@ -41,6 +41,7 @@ def navigation_for(user) -> list[dict]:
             {"text": "Audit", "href": reverse("audit")},
             {"text": "Case lists", "href": reverse("cases:reference_list", args=["key-reasons"])},
             {"text": "Deleted documents", "href": reverse("documents:administrators_bin")},
+            {"text": "Form types", "href": reverse("portal:form_types")},
         ]
     return items
 
