@@ -296,6 +296,21 @@ def test_files_left_behind_by_a_crashed_upload_are_swept(case, worker, media):
     assert (media / kept.current_version.file).exists()
 
 
+def test_portal_files_left_behind_are_swept_too(db, media):
+    import os
+    import time
+
+    from documents.tasks import sweep_orphan_files
+    from documents.uploads import store_checked_upload
+
+    orphan = store_checked_upload(checked("letter.pdf", other_pdf(b"letter")), prefix="portal")
+    day_ago = time.time() - 25 * 3600
+    os.utime(media / orphan, (day_ago, day_ago))
+
+    assert sweep_orphan_files() == 1
+    assert not (media / orphan).exists()
+
+
 def test_a_stale_edit_properties_is_refused(case, second_case, manager):
     document = make_document(case)
     opened = document.modified_at
