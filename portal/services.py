@@ -369,10 +369,7 @@ def _create_document(task: Task, *, by: User, checked, stored: str):
         task=task,
         name=checked.safe_name,
         stored_name=stored,
-        kind=checked.kind,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
+        **checked.facts,
         uploaded_by=by,
     )
 

@@ -63,6 +63,16 @@ class CheckedUpload:
     virus_scanned: bool
     file: File = field(repr=False, compare=False)
 
+    @property
+    def facts(self) -> dict:
+        """What every row that records a stored file keeps about it."""
+        return {
+            "kind": self.kind,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+        }
+
     def open(self) -> File:
         """The bytes to store, from the start, with the checked name and content type."""
         self.file.seek(0)
