@@ -1,23 +1,13 @@
-import re
-
 from django import forms
 from django.core import signing
 from django.utils import timezone
 
 from thrive.govuk_forms import GovukDateField
 from thrive.models import Service
+from thrive.postcodes import clean_postcode
 
 from .models import Case, KeyReason, Outcome, Progressing
 from .services import workers_of
-
-POSTCODE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})$")
-
-
-def clean_postcode(value: str) -> str:
-    value = re.sub(r"\s+", "", value or "").upper()
-    if not POSTCODE.match(value):
-        raise forms.ValidationError("Enter a real postcode, like ME14 1XQ")
-    return f"{value[:-3]} {value[-3:]}"
 
 
 def past_date(label, **kwargs):

@@ -51,6 +51,7 @@ PLAN = [
 def load_demo_portal() -> None:
     importlib.import_module("portal.migrations.0002_form_definitions").add_definitions(apps, None)
     _demo_automatic_reply()
+    _demo_registered_newcomer()
     if Task.objects.filter(sent_by__username="send01").exists():
         return
     send01 = User.objects.get(username="send01")
@@ -117,4 +118,34 @@ def _demo_automatic_reply() -> None:
         starts=today - timedelta(days=2),
         ends=today + timedelta(days=12),
         redirect_to=redirect_candidates(clin02).filter(username="clin01").first(),
+    )
+
+
+def _demo_registered_newcomer() -> None:
+    """Someone who registered for Children and Families Online Services and waits for tray01
+    to add them to the work group (Work groups → Children's Therapies)."""
+    from .models import PortalProfile
+
+    if User.objects.filter(username="ellisn01").exists():
+        return
+    tray01 = User.objects.get(username="tray01")
+    newcomer = User.objects.create_user(
+        "ellisn01",
+        password=None,
+        full_name="Nyree Ellison",
+        email="ellisn01@demo.thrive.invalid",
+        job_title="Paediatric physiotherapist",
+        organisation=tray01.organisation,
+        is_demo=True,
+    )
+    PortalProfile.objects.create(
+        user=newcomer,
+        forename="Nyree",
+        surname="Ellison",
+        street="Orchard Way",
+        house_number="12",
+        town="Maidstone",
+        county="Kent",
+        postcode="ME14 1XQ",
+        email_confirmed_at=timezone.now(),
     )

@@ -17,7 +17,7 @@ from thrive.models import Role
 from . import services
 from .forms import SupportingDocumentForm
 from .pdf import pdf_filename, render_task_pdf
-from .views import HEALTH_ROLES, get_task
+from .views import HEALTH_ROLES, PORTAL_SIGN_IN, get_task
 
 VIEW_ROLES = (*HEALTH_ROLES, Role.SEND_OFFICER)
 
@@ -28,7 +28,7 @@ def _task_url(request, task):
     return reverse("portal:send_task", args=[task.pk])
 
 
-@role_required(*HEALTH_ROLES)
+@role_required(*HEALTH_ROLES, login_url=PORTAL_SIGN_IN)
 def documents(request, pk):
     """Supporting Documentation: the task's files, and a form to attach one more."""
     task = get_task(request, pk)
@@ -61,7 +61,7 @@ def documents(request, pk):
     )
 
 
-@role_required(*HEALTH_ROLES)
+@role_required(*HEALTH_ROLES, login_url=PORTAL_SIGN_IN)
 def remove_document(request, pk, document_pk):
     """Remove (POST, from the Supporting Documentation page) before the task is submitted."""
     task = get_task(request, pk)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.models import Device
 
 from thrive.models import Organisation, Role, WorkGroup
 
@@ -379,3 +380,71 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} reminder"
+
+
+# --- Health partner people ------------------------------------------------------------------
+
+
+class PortalProfile(models.Model):
+    """What a person gave when registering for Children and Families Online Services: their
+    name in two parts and their address. The account itself is a Thrive User (name, email,
+    job title and organisation live there); `email_confirmed_at` is set once the emailed
+    code came back."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_profile"
+    )
+    forename = models.CharField(max_length=100)
+    surname = models.CharField(max_length=100)
+    professional = models.BooleanField(
+        "used in a professional capacity",
+        default=True,
+        help_text="Professionals give their role and organisation.",
+    )
+    property_name = models.CharField(max_length=100, blank=True)
+    house_number = models.CharField("house no", max_length=20, blank=True)
+    street = models.CharField(max_length=100)
+    area = models.CharField(max_length=100, blank=True)
+    town = models.CharField("town/city", max_length=100)
+    county = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=8)
+    registered_at = models.DateTimeField(default=timezone.now)
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.forename} {self.surname}"
+
+    @property
+    def address_lines(self) -> list[str]:
+        first = " ".join(part for part in [self.house_number, self.street] if part)
+        return [
+            line for line in [self.property_name, first, self.area, self.town, self.county] if line
+        ] + [self.postcode]
+
+
+class EmailCodeDevice(Device):
+    """django-otp's second factor for health partner people: a 6-digit code emailed at each
+    sign-in. django-otp's own EmailDevice keeps the code in plain text and throttles with a
+    back-off; this one keeps only a keyed hash, lets a code be tried 5 times and lives 10
+    minutes (portal/codes.py does the work)."""
+
+    digest = models.CharField(max_length=64, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Where the code goes when it is not the account's address (confirming a new address).
+    send_to = models.EmailField(blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = "email code device"
+
+    def verify_token(self, token) -> bool:
+        from .codes import check_code
+
+        return check_code(self, str(token))
+
+    def generate_challenge(self):
+        from .codes import send_code
+
+        send_code(self)
+        return "We have sent a code to your email address."

@@ -1,11 +1,37 @@
 from django.urls import path
 
-from . import dashboard, document_views, form_type_views, views, views_more
+from . import account_views, dashboard, document_views, form_type_views, views, views_more
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.landing, name="landing"),
+    # Health partner people's accounts (portal.account_views).
+    path("sign-in/", account_views.sign_in, name="sign_in"),
+    path("sign-in/code/", account_views.sign_in_code, name="sign_in_code"),
+    path("register/", account_views.register, name="register"),
+    path("register/account/", account_views.register_credentials, name="register_credentials"),
+    path("register/code/", account_views.register_code, name="register_code"),
+    path("register/complete/", account_views.register_complete, name="register_complete"),
+    path("forgotten-password/", account_views.forgotten, name="forgotten"),
+    path("forgotten-password/code/", account_views.forgotten_code, name="forgotten_code"),
+    path("forgotten-password/new/", account_views.forgotten_password, name="forgotten_password"),
+    path("account/", account_views.account, name="account"),
+    path("account/password/", account_views.change_password, name="change_password"),
+    path("account/email/", account_views.change_email, name="change_email"),
+    path("account/email/code/", account_views.change_email_code, name="change_email_code"),
+    path(
+        "account/authenticator/remove/",
+        account_views.remove_authenticator,
+        name="remove_authenticator",
+    ),
+    path("work-groups/", account_views.work_groups, name="work_groups"),
+    path("work-groups/<int:pk>/people/", account_views.work_group_people, name="work_group_people"),
+    path(
+        "work-groups/<int:pk>/people/<int:membership_pk>/remove/",
+        account_views.remove_member,
+        name="remove_member",
+    ),
     path("tasks/<int:pk>/", views.task_page, name="task"),
     path("tasks/<int:pk>/re-assign/", views.reassign, name="reassign"),
     path("tasks/<int:pk>/decline/", views.decline, name="decline"),

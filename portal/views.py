@@ -13,6 +13,7 @@ from thrive.models import Role, WorkGroup
 from thrive.reports import Table, render_table, table_context
 
 from . import locks, replies, services, signing, tables
+from .account_views import portal_person_required
 from .forms import (
     ChoosePersonForm,
     ReasonForm,
@@ -25,6 +26,7 @@ from .forms import (
 from .models import OPEN_STATES, Status, Task
 
 HEALTH_ROLES = (Role.CLINICIAN, Role.TRAY_ADMIN)
+PORTAL_SIGN_IN = "portal:sign_in"
 
 
 def get_task(request, pk: int) -> Task:
@@ -48,7 +50,7 @@ def _tables_page(request, template, tables_, **context):
 # --- Clinicians ----------------------------------------------------------------------------------
 
 
-@role_required(Role.CLINICIAN)
+@portal_person_required
 def landing(request):
     tasks = Task.objects.visible_to(request.user)
     mine = tasks.filter(clinician=request.user)
@@ -95,14 +97,19 @@ def landing(request):
                 empty="Your work groups have no open tasks.",
             )
         )
-    return _tables_page(request, "portal/landing.html", tabs)
+    return _tables_page(
+        request,
+        "portal/landing.html",
+        tabs,
+        in_no_work_group=not request.user.has_role(Role.CLINICIAN, Role.TRAY_ADMIN),
+    )
 
 
 def _section_url(task, number):
     return f"{reverse('portal:task', args=[task.pk])}?section={number}"
 
 
-@role_required(*HEALTH_ROLES)
+@role_required(*HEALTH_ROLES, login_url=PORTAL_SIGN_IN)
 @require_http_methods(["GET", "POST"])
 def task_page(request, pk):
     task = get_task(request, pk)
@@ -231,7 +238,7 @@ def _detail_context(request, task):
     }
 
 
-@role_required(Role.CLINICIAN)
+@role_required(Role.CLINICIAN, login_url=PORTAL_SIGN_IN)
 def reassign(request, pk):
     task = get_task(request, pk)
     if not services.may_edit(request.user, task):
@@ -261,7 +268,7 @@ def reassign(request, pk):
     )
 
 
-@role_required(*HEALTH_ROLES)
+@role_required(*HEALTH_ROLES, login_url=PORTAL_SIGN_IN)
 def decline(request, pk):
     task = get_task(request, pk)
     if not (services.may_edit(request.user, task) or services.may_delegate(request.user, task)):
@@ -295,7 +302,7 @@ def decline(request, pk):
 # --- Work tray admins ----------------------------------------------------------------------------
 
 
-@role_required(Role.TRAY_ADMIN)
+@role_required(Role.TRAY_ADMIN, login_url=PORTAL_SIGN_IN)
 def work_tray(request):
     tasks = Task.objects.visible_to(request.user).filter(
         work_group__memberships__user=request.user,
@@ -324,7 +331,7 @@ def work_tray(request):
     return _tables_page(request, "portal/work_tray.html", tables_)
 
 
-@role_required(Role.TRAY_ADMIN)
+@role_required(Role.TRAY_ADMIN, login_url=PORTAL_SIGN_IN)
 def delegate(request, pk):
     task = get_task(request, pk)
     if not services.may_delegate(request.user, task):

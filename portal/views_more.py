@@ -8,10 +8,10 @@ from thrive.access import role_required
 from thrive.models import Role
 
 from . import locks, replies, services
-from .views import HEALTH_ROLES, get_task
+from .views import HEALTH_ROLES, PORTAL_SIGN_IN, get_task
 
 
-@role_required(*HEALTH_ROLES)
+@role_required(*HEALTH_ROLES, login_url=PORTAL_SIGN_IN)
 def automatic_replies(request):
     """Set, change or turn off the person's out-of-office message."""
     reply = replies.reply_of(request.user)
@@ -43,7 +43,7 @@ def automatic_replies(request):
     )
 
 
-@role_required(Role.CLINICIAN)
+@role_required(Role.CLINICIAN, login_url=PORTAL_SIGN_IN)
 def take_over(request, pk):
     """The work group's manager takes a task over, whoever has it open (audited). POST only:
     the button is on the task's page."""

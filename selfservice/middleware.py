@@ -20,6 +20,7 @@ OPEN_VIEWS = {
     "selfservice:forgotten_code",
     "selfservice:forgotten_new_password",
     "selfservice:forgotten_done",
+    "portal:change_password",
 }
 
 

@@ -224,6 +224,7 @@ def send_code(request, journey: Journey) -> bool:
         "Your Thrive password reset code",
         "reset_code",
         {"code": code, "minutes": settings.SELFSERVICE_CODE_MINUTES},
+        secret=True,
     )
     return True
 

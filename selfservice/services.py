@@ -58,14 +58,16 @@ def site_link(url_name: str, **kwargs) -> str:
     return settings.SITE_URL + reverse(url_name, kwargs=kwargs or None)
 
 
-def templated_email(user_or_address, subject: str, template: str, context: dict) -> None:
+def templated_email(
+    user_or_address, subject: str, template: str, context: dict, *, secret: bool = False
+) -> None:
     """Queue an email written from templates/selfservice/email/<template>.txt. Emails carry
     no personal data: no names, usernames or case details."""
     to = user_or_address if isinstance(user_or_address, (str, list)) else user_or_address.email
     if not to:
         return
     body = render_to_string(f"selfservice/email/{template}.txt", context).strip() + "\n"
-    queue_email(to=to, subject=subject, body=body)
+    queue_email(to=to, subject=subject, body=body, secret=secret)
 
 
 # --- Passwords ----------------------------------------------------------------------------

@@ -58,6 +58,39 @@ def verified_client(client):
 
 
 @pytest.fixture(autouse=True)
+def _force_login_includes_the_emailed_code(request, monkeypatch):
+    """`force_login` stands for the whole sign-in, which for health partner people includes
+    the emailed code (tests/portal/test_sign_in.py walks the real journey). Mark a test
+    `emailed_code_pending` to stop at the code instead."""
+    if request.node.get_closest_marker("emailed_code_pending"):
+        return
+    from django.conf import settings
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from portal.accounts import SESSION_PORTAL_PERSON, is_portal_person
+        from portal.codes import device_for
+        from thrive.models import Membership
+
+        session = self.session
+        # What signing in works out and keeps in the session (portal/accounts.py).
+        session[SESSION_PORTAL_PERSON] = portal_person = is_portal_person(user)
+        if (
+            portal_person
+            and not Membership.objects.filter(
+                user=user, role__in=settings.SECOND_FACTOR_ROLES
+            ).exists()
+        ):
+            session["otp_device_id"] = device_for(user).persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def _celery_runs_tasks_inline():
     """Unit tests run tasks in-process; tests/thrive/test_celery_worker.py uses a real worker."""
     from thrive.celery import app

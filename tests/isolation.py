@@ -164,6 +164,20 @@ OBJECT_URLS.update(
     }
 )
 
+# Who is in a work group: its work tray admins manage it, and SEND officers (council-wide,
+# they delegate to every tray) may add registered people to any group.
+OBJECT_URLS["portal:work_group_people"] = ObjectUrl(
+    lambda other: {"pk": other.work_group.pk},
+    sees_other_tenants=frozenset({Role.SEND_OFFICER}),
+)
+OBJECT_URLS["portal:remove_member"] = ObjectUrl(
+    lambda other: {
+        "pk": other.work_group.pk,
+        "membership_pk": other.people[Role.CLINICIAN].memberships.get().pk,
+    },
+    sees_other_tenants=frozenset({Role.SEND_OFFICER}),
+)
+
 # URL patterns with parameters that name no tenant-owned object, and why.
 NOT_OBJECT_URLS: dict[str, str] = {
     "cases:report": "the parameter names a report; its rows come from Case.visible_to",

@@ -27,6 +27,18 @@ GATE_EXEMPT_URL_NAMES = {
     "second_factor_verify",
     "aup",
 }
+# The same, for namespaced pages: health partner people's sign-in and registration.
+GATE_EXEMPT_VIEW_NAMES = {
+    "portal:sign_in",
+    "portal:sign_in_code",
+    "portal:register",
+    "portal:register_credentials",
+    "portal:register_code",
+    "portal:register_complete",
+    "portal:forgotten",
+    "portal:forgotten_code",
+    "portal:forgotten_password",
+}
 
 
 class RequestIdMiddleware:
@@ -92,13 +104,25 @@ class SessionTimeoutMiddleware:
 
 def _exempt(request) -> bool:
     match = request.resolver_match
-    return match is not None and match.url_name in GATE_EXEMPT_URL_NAMES
+    return match is not None and (
+        match.url_name in GATE_EXEMPT_URL_NAMES or match.view_name in GATE_EXEMPT_VIEW_NAMES
+    )
 
 
-def needs_second_factor(user) -> bool:
+def needs_second_factor(user, request=None) -> bool:
+    """The roles in SECOND_FACTOR_ROLES, and every health partner person (an emailed code, or
+    their authenticator app)."""
     if settings.DEBUG and user.is_demo:
         return False
-    return user.has_role(*settings.SECOND_FACTOR_ROLES)
+    if user.has_role(*settings.SECOND_FACTOR_ROLES):
+        return True
+    return request is not None and _portal_person(request)
+
+
+def _portal_person(request) -> bool:
+    from portal.accounts import session_is_portal_person
+
+    return session_is_portal_person(request)
 
 
 class SecondFactorMiddleware:
@@ -114,11 +138,15 @@ class SecondFactorMiddleware:
         user = request.user
         if not user.is_authenticated or _exempt(request) or user.is_verified():
             return None
-        if not needs_second_factor(user):
+        if not needs_second_factor(user, request):
             return None
-        from django_otp import user_has_device
+        if not user.has_role(*settings.SECOND_FACTOR_ROLES):
+            # A health partner person: the emailed code (or their app).
+            return redirect(f"{reverse('portal:sign_in_code')}?next={request.get_full_path()}")
+        from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        target = "second_factor_verify" if user_has_device(user) else "second_factor_setup"
+        has_app = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        target = "second_factor_verify" if has_app else "second_factor_setup"
         return redirect(f"{reverse(target)}?next={request.get_full_path()}")
 
 

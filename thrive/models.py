@@ -463,6 +463,9 @@ class OutboxEmail(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
+    secret = models.BooleanField(
+        default=False, help_text="Holds a one-time code: the body is blanked once sent."
+    )
 
     class Meta:
         ordering = ["created_at"]

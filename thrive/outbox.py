@@ -33,18 +33,25 @@ def held(reason: str):
         _held.reset(token)
 
 
-def queue_email(*, to: list[str] | str, subject: str, body: str) -> OutboxEmail:
-    """Queue an email. Call it inside the transaction that makes the change it reports."""
+SECRET_REMOVED = "(Removed once sent: this email held a one-time code.)"
+
+
+def queue_email(
+    *, to: list[str] | str, subject: str, body: str, secret: bool = False
+) -> OutboxEmail:
+    """Queue an email. Call it inside the transaction that makes the change it reports.
+    `secret` emails (one-time codes) lose their body as soon as they are sent."""
     recipients = [to] if isinstance(to, str) else list(to)
     if _held.get():
         return OutboxEmail.objects.create(
             to=recipients,
             subject=subject,
-            body=body,
+            body=SECRET_REMOVED if secret else body,
+            secret=secret,
             status=OutboxEmail.Status.FAILED,
             last_error=f"Not sent: {_held.get()}",
         )
-    email = OutboxEmail.objects.create(to=recipients, subject=subject, body=body)
+    email = OutboxEmail.objects.create(to=recipients, subject=subject, body=body, secret=secret)
     transaction.on_commit(lambda: _ask_worker(email.pk))
     return email
 
@@ -89,7 +96,9 @@ def send_one(pk: int) -> bool:
         email.status = OutboxEmail.Status.SENT
         email.sent_at = timezone.now()
         email.attempts += 1
-        email.save(update_fields=["status", "sent_at", "attempts"])
+        if email.secret:
+            email.body = SECRET_REMOVED
+        email.save(update_fields=["status", "sent_at", "attempts", "body"])
         return True
 
 

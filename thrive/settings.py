@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "thrive.context_processors.thrive",
+                "portal.context_processors.look",
             ],
             "builtins": ["thrive.templatetags.govuk"],
         },
@@ -180,10 +181,20 @@ CELERY_BEAT_SCHEDULE |= {
     },
 }
 PORTAL_EDIT_LOCK_MINUTES = env.int("PORTAL_EDIT_LOCK_MINUTES", default=15)
+# Codes emailed to health partner people (sign-in, address confirmation, password reset).
+PORTAL_CODE_MINUTES = env.int("PORTAL_CODE_MINUTES", default=10)
+PORTAL_CODE_TRIES = env.int("PORTAL_CODE_TRIES", default=5)
+PORTAL_CODE_RESEND_SECONDS = env.int("PORTAL_CODE_RESEND_SECONDS", default=30)
+# Registrations whose address was never confirmed are removed after this many hours.
+PORTAL_UNCONFIRMED_HOURS = env.int("PORTAL_UNCONFIRMED_HOURS", default=24)
 CELERY_BEAT_SCHEDULE |= {
     "portal-due-reminders": {
         "task": "portal.tasks.send_due_reminders",
         "schedule": crontab(hour=7, minute=15),
+    },
+    "portal-purge-unconfirmed": {
+        "task": "portal.tasks.purge_unconfirmed_registrations",
+        "schedule": crontab(minute=20),
     },
 }
 CELERY_BEAT_SCHEDULE |= {

@@ -31,6 +31,10 @@ def _next_url(request, default="home"):
 @login_required
 def home(request):
     user = request.user
+    from portal.accounts import session_is_portal_person
+
+    if session_is_portal_person(request):
+        return redirect("portal:landing")
     memberships = user.memberships.select_related("service", "work_group__organisation")
     services_here = Service.objects.visible_to(user).select_related("provider")
     if not user.has_role(Role.EHPS_OFFICER, Role.SYSTEM_ADMIN):

@@ -17,7 +17,8 @@ def sign_in(page, site, username):
 
 
 def sign_out(page):
-    page.get_by_role("button", name="Sign out").first.click()
+    """Sign out ("Logout" in Children and Families Online Services)."""
+    page.get_by_role("button", name=re.compile(r"^(Sign out|Logout)$")).first.click()
 
 
 def fill_date(page, legend, day, month, year):

@@ -11,7 +11,7 @@ def test_manager_counter_signs_and_tray_admin_sees_automatic_reply(
     demo_site, page, axe, console_errors
 ):
     sign_in(page, demo_site, "clinmgr01")
-    page.get_by_role("link", name="Delegation Portal").first.click()
+    page.get_by_role("link", name="Tasks", exact=True).first.click()
     page.get_by_test_id("assigned").get_by_role("row").filter(has_text="Poppy Ward").get_by_role(
         "link", name="EHCNA Information Gathering"
     ).click()

@@ -37,3 +37,12 @@ def test_demo_data_has_a_counter_signed_task_and_an_automatic_reply(demo):
     assert signed.status == Status.SUBMITTED
     reply = AutomaticReply.objects.get(user__username="clin02")
     assert reply.is_active() and reply.redirect_to.username == "clin01"
+
+
+def test_demo_data_has_a_registered_person_waiting_to_join_tray01s_group(demo):
+    from portal.accounts import waiting_to_join
+    from thrive.models import WorkGroup
+
+    group = WorkGroup.objects.get(memberships__user__username="tray01")
+
+    assert [p.username for p in waiting_to_join(group)] == ["ellisn01"]

@@ -18,3 +18,9 @@ class Command(BaseCommand):
         for username, description in SIGN_INS:
             self.stdout.write(f"  {username:<10} {description}")
         self.stdout.write(f"  Password for all: {settings.DEMO_PASSWORD}")
+        self.stdout.write(
+            "Health partner people (tray01, clin01, clin02, clinmgr01) can also sign in to "
+            "Children and Families Online Services at /portal/sign-in/ with their email "
+            "address, for example clin01@demo.thrive.invalid. New people register at "
+            "/portal/register/; their emailed codes are printed in this console."
+        )
