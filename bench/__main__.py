@@ -21,7 +21,10 @@ os.environ.update(
     STATICFILES_BACKEND="django.contrib.staticfiles.storage.StaticFilesStorage",
     ALLOWED_HOSTS="testserver",
 )
+# Without Redis unless BENCH_REDIS_URL names one (then the cache and sessions are as deployed).
 os.environ.pop("REDIS_URL", None)
+if os.environ.get("BENCH_REDIS_URL"):
+    os.environ["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
 
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
 P95_TARGET_MS = 150

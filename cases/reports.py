@@ -58,16 +58,26 @@ SERVICE = Column("service", "Service", lambda c: c.service.name, "service__name"
 WAITING = Column("waiting", "Waiting list", lambda c: c.waiting_list, "waiting_list")
 
 
-def _documents_prefetch():
-    from django.db.models import Prefetch
+@functools.cache
+def _document_url_pattern() -> str:
+    return reverse("documents:detail", args=[999999999])
 
+
+def _load_documents(cases: list) -> None:
+    """Each case's live documents, newest first, as (pk, name) pairs: one query for the page."""
     from documents.models import Document
 
-    return Prefetch(
-        "documents",
-        queryset=Document.objects.live().order_by("-modified_at").only("pk", "name", "case_id"),
-        to_attr="listed_documents",
+    listed = defaultdict(list)
+    documents = (
+        Document.objects.live()
+        .filter(case__in=[case.pk for case in cases])
+        .order_by("-modified_at")
+        .values_list("case_id", "pk", "name")
     )
+    for case_id, pk, name in documents:
+        listed[case_id].append((pk, name))
+    for case in cases:
+        case.listed_documents = listed[case.pk]
 
 
 def _documents_details(case) -> str:
@@ -75,10 +85,11 @@ def _documents_details(case) -> str:
     documents = case.listed_documents
     if not documents:
         return "None"
+    pattern = _document_url_pattern()
     items = "".join(
-        f'<li><a class="govuk-link" href="{escape(reverse("documents:detail", args=[d.pk]))}">'
-        f"{escape(d.name)}</a></li>"
-        for d in documents
+        f'<li><a class="govuk-link" href="{escape(pattern.replace("999999999", str(pk)))}">'
+        f"{escape(name)}</a></li>"
+        for pk, name in documents
     )
     count = f"{len(documents)} document{'' if len(documents) == 1 else 's'}"
     return (
@@ -98,7 +109,7 @@ def documents_column() -> Column:
         "Documents",
         lambda c: len(c.listed_documents),
         html=_documents_details,
-        prefetch=_documents_prefetch(),
+        load=_load_documents,
     )
 
 

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -51,6 +52,8 @@ TIMELINE_LABELS = {
 @role_required(*CASE_ROLES)
 def case_detail(request, thrive_id):
     case = get_case(request, thrive_id)
+    # The actions and the documents section (may_upload) both read this person's memberships.
+    prefetch_related_objects([request.user], "memberships")
     printing = request.GET.get("print") == "1"
     audit.record(request, "printed" if printing else "viewed", case)
     timeline = [

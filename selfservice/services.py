@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
@@ -125,12 +126,14 @@ def end_sessions(user: User, *, except_key: str | None = None) -> int:
     """Sign the person out everywhere (but the session `except_key`). Django would also refuse
     those sessions at their next request, as the password hash changed; deleting them ends
     them at once and covers suspension, where the password does not change."""
+    # Through the session engine, not the model: with cached_db the cached copy goes too.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.session_key == except_key:
             continue
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
+            store(session_key=session.session_key).delete()
             ended += 1
     return ended
 

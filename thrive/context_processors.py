@@ -1,7 +1,22 @@
+import functools
+
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix
+from django.urls import reverse as _reverse
 
 from .models import Role
+
+
+@functools.cache
+def _reverse_under(prefix: str, name: str, args: tuple) -> str:
+    return _reverse(name, args=args)
+
+
+def reverse(name: str, args=()) -> str:
+    """reverse(), remembered: the header's links are the same on every page, and reversing
+    them all cost a noticeable part of each request. Keyed by the script prefix the URLs
+    start with, in case that ever differs between requests."""
+    return _reverse_under(get_script_prefix(), name, tuple(args))
 
 
 def navigation_for(user) -> list[dict]:

@@ -2,15 +2,23 @@
 
 import csv
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import StreamingHttpResponse
 
 PAGE_SIZE = 50
 
 
-def paginate(request, queryset, per_page: int = PAGE_SIZE):
-    """A page of `queryset` chosen by ?page=, tolerant of junk page numbers."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page: int = PAGE_SIZE, page_param: str = "page"):
+    """A page of `queryset` chosen by ?<page_param>=, tolerant of junk page numbers. The first
+    page is fetched before anything is counted: a list that fits on it needs no COUNT query."""
+    paginator = Paginator(queryset, per_page)
+    number = request.GET.get(page_param)
+    if number not in (None, "", "1"):
+        return paginator.get_page(number)
+    rows = list(queryset[:per_page])
+    if len(rows) < per_page:
+        paginator.count = len(rows)  # a cached_property: the whole list is on this page
+    return Page(rows, 1, paginator)
 
 
 def csv_safe(value) -> str:

@@ -129,7 +129,14 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Sessions: in the database so a Redis restart signs nobody out ----------------------------
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# With Redis, cached_db: the database stays the record (writes go to both) and reads come from
+# the shared cache, saving a query on every request. Not with the local-memory cache: each
+# process would keep its own copy, so a session ended in one would live on in the others.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
 SESSION_TIMEOUT_WARNING = env.int("SESSION_TIMEOUT_WARNING", default=2 * 60)

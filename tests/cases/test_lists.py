@@ -283,7 +283,7 @@ def test_list_pages_run_a_fixed_number_of_queries(
     client.force_login(viewer)
     url = reverse(list_page) if ":" in list_page else reverse("cases:report", args=[list_page])
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(13):
         response = client.get(url)
 
     assert response.status_code == 200

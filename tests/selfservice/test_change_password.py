@@ -1,9 +1,12 @@
+from importlib import import_module
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
 from selfservice.models import PasswordHistory, SelfServiceLock
+from selfservice.services import end_sessions
 from thrive.models import AuditEvent
 
 from ..factories import PASSWORD
@@ -62,6 +65,17 @@ def test_other_sessions_end_and_an_email_says_what_happened(client, jo):
     assert email.to == [jo.email]
     assert "If this was not you" in email.body
     assert jo.username not in email.body and jo.full_name not in email.body
+
+
+def test_ended_sessions_leave_the_session_cache_too(client, jo, settings):
+    client.force_login(jo)
+    key = client.session.session_key
+
+    end_sessions(jo)
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    assert store(session_key=key).load() == {}
+    assert client.get(reverse("home"))["Location"].startswith(reverse("account_login"))
 
 
 def test_the_confirmation_page_links_back(client, jo):

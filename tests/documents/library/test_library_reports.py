@@ -39,7 +39,7 @@ def test_latest_documents_uploaded_newest_first_with_uploader(
         make_document(case, by=worker, created_at=now - timedelta(days=5))
     client.force_login(manager)
 
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         page = _report(client, "latest-documents")
 
     assert page.index(new.name) < page.index(old.name)
@@ -140,7 +140,7 @@ def test_case_lists_open_each_cases_documents_in_place(
     )
     client.force_login(manager)
 
-    with django_assert_max_num_queries(14):  # the same pin as every case list
+    with django_assert_max_num_queries(13):  # the same pin as every case list
         page = client.get(reverse("cases:managers_area"))
 
     assert "2 documents" in page.text
