@@ -203,6 +203,23 @@ class Case(models.Model):
                 name="case_my_cases",
             ),
             models.Index(fields=["district", "status"], name="case_by_district"),
+            # The EHPS officers' lists across their districts: referrals newest first, Last
+            # Modified Cases, declined cases to archive, counts and the Name of Worker choices.
+            models.Index(
+                fields=["district", "-date_referred", "-id"],
+                condition=Q(archived_at__isnull=True),
+                name="case_district_referrals",
+            ),
+            models.Index(
+                fields=["district", "-modified_at", "-id"],
+                condition=Q(archived_at__isnull=True),
+                name="case_district_modified",
+            ),
+            models.Index(
+                fields=["district", "status", "worker"],
+                condition=Q(archived_at__isnull=True),
+                name="case_active_by_district",
+            ),
         ]
 
     def __str__(self):

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.template import Context, Template, TemplateSyntaxError
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from pytest_django.asserts import assertHTMLEqual, assertInHTML
 
@@ -337,6 +338,37 @@ def test_select():
         """,
         html,
     )
+
+
+def test_select_options_escape_labels_and_values_and_keep_their_attributes_and_groups():
+    class OptionAttrsSelect(forms.Select):
+        def create_option(self, name, value, *args, **kwargs):
+            option = super().create_option(name, value, *args, **kwargs)
+            if value == "b&b":
+                option["attrs"].update({"data-note": 'say "hi"', "disabled": True})
+            return option
+
+    class GroupedForm(forms.Form):
+        place = forms.ChoiceField(
+            choices=[("Kent", [("b&b", EVIL), ("inn", "Inn")]), ("Elsewhere", [("x", "X")])],
+            widget=OptionAttrsSelect,
+        )
+
+    html = field_html(GroupedForm(initial={"place": "inn"}), "place")
+
+    assertInHTML(
+        f"""
+        <select class="govuk-select" id="id_place" name="place">
+          <optgroup label="Kent">
+            <option value="b&amp;b" data-note="say &quot;hi&quot;" disabled>{escape(EVIL)}</option>
+            <option value="inn" selected>Inn</option>
+          </optgroup>
+          <optgroup label="Elsewhere"><option value="x">X</option></optgroup>
+        </select>
+        """,
+        html,
+    )
+    assert "<script>" not in html
 
 
 def test_select_invalid_choice_is_an_escaped_error():
