@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from thrive.models import District, Organisation, Role
 
+from .continuity.factories import make_record
 from .documents.library.factories import make_document
 from .factories import OrganisationFactory, ServiceFactory, WorkGroupFactory, make_case, person
 from .portal.factories import make_portal_document, make_portal_task
@@ -31,6 +32,7 @@ class World:
     case: object = None
     document: object = None
     task: object = None
+    record: object = None
 
 
 def build_world(district: str, label: str) -> World:
@@ -57,6 +59,7 @@ def build_world(district: str, label: str) -> World:
     )
     world.document = make_document(world.case)
     world.task = make_portal_task(world)
+    world.record = make_record(world.people[Role.SERVICE_WORKER])
     return world
 
 
@@ -176,6 +179,15 @@ OBJECT_URLS["portal:remove_member"] = ObjectUrl(
         "membership_pk": other.people[Role.CLINICIAN].memberships.get().pk,
     },
     sees_other_tenants=frozenset({Role.SEND_OFFICER}),
+)
+
+# Downtime records: their author, and the managers of the author's service (or of the service
+# a TEMPLATE REFERRAL was sent to) see them; nobody in another tenant, administrators included.
+OBJECT_URLS.update(
+    {
+        f"continuity:{name}": ObjectUrl(lambda other: {"pk": other.record.pk})
+        for name in ["record", "record_change", "record_entered", "record_not_entered"]
+    }
 )
 
 # URL patterns with parameters that name no tenant-owned object, and why.

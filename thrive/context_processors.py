@@ -4,6 +4,8 @@ from django.conf import settings
 from django.urls import get_script_prefix
 from django.urls import reverse as _reverse
 
+from continuity.records import RECORDING_ROLES
+
 from .models import Role
 
 
@@ -49,11 +51,14 @@ def navigation_for(user) -> list[dict]:
         items.append({"text": "Delegation Portal", "href": reverse("portal:landing")})
     if user.has_role(Role.SERVICE_MANAGER, Role.TRAY_ADMIN):
         items.append({"text": "Account requests", "href": reverse("selfservice:requests")})
+    if user.has_role(*RECORDING_ROLES):
+        items.append({"text": "Downtime tracker", "href": reverse("continuity:tracker")})
     if user.has_role(Role.SYSTEM_ADMIN):
         items += [
             {"text": "People", "href": reverse("people")},
             {"text": "Accounts", "href": reverse("selfservice:administration")},
             {"text": "Audit", "href": reverse("audit")},
+            {"text": "Read-only mode", "href": reverse("continuity:read_only")},
             {"text": "Case lists", "href": reverse("cases:reference_list", args=["key-reasons"])},
             {"text": "Deleted documents", "href": reverse("documents:administrators_bin")},
             {"text": "Form types", "href": reverse("portal:form_types")},

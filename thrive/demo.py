@@ -151,3 +151,7 @@ def load_demo_data() -> None:
     from portal.demo_documents import load_demo_portal_documents
 
     load_demo_portal_documents()
+
+    from continuity.demo import load_demo_continuity
+
+    load_demo_continuity()

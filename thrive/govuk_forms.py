@@ -205,3 +205,27 @@ class GovukDateField(forms.MultiValueField):
             return self.to_python(data) != self.to_python(initial)
         except ValidationError:
             return True
+
+
+class GovukTimeField(forms.CharField):
+    """A time of day typed on the 24-hour clock (`17:30`, `9.05`), as a `datetime.time`."""
+
+    default_error_messages = {"invalid": "Enter a time on the 24-hour clock, like 17:30"}
+    pattern = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "24-hour clock, for example 17:30")
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        match = self.pattern.match(text)
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return dt.time(int(match[1]), int(match[2]))

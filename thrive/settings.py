@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "thrive.middleware.SecondFactorMiddleware",
     "thrive.middleware.AcceptableUsePolicyMiddleware",
     "selfservice.middleware.PasswordExpiryMiddleware",
+    "continuity.middleware.ReadOnlyModeMiddleware",
 ]
 
 ROOT_URLCONF = "thrive.urls"
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "thrive.context_processors.thrive",
                 "portal.context_processors.look",
+                "continuity.context_processors.downtime",
             ],
             "builtins": ["thrive.templatetags.govuk"],
         },

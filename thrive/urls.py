@@ -29,4 +29,5 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("selfservice/", include("selfservice.urls")),
     path("portal/", include("portal.urls")),
+    path("continuity/", include("continuity.urls")),
 ]

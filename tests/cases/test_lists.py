@@ -283,7 +283,8 @@ def test_list_pages_run_a_fixed_number_of_queries(
     client.force_login(viewer)
     url = reverse(list_page) if ":" in list_page else reverse("cases:report", args=[list_page])
 
-    with django_assert_max_num_queries(13):
+    # 13, and the read-only mode lookup on a cold cache (cached after the first request).
+    with django_assert_max_num_queries(14):
         response = client.get(url)
 
     assert response.status_code == 200

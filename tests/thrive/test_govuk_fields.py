@@ -826,3 +826,27 @@ def test_misuse_is_loud():
         render("{% govuk_field form.missing %}", form=PersonForm())
     with pytest.raises(TemplateSyntaxError):
         field_html(PersonForm(), "name", label_size="huge")
+
+
+@pytest.mark.parametrize(
+    ("typed", "time"),
+    [("17:30", dt.time(17, 30)), (" 9.05 ", dt.time(9, 5)), ("00:00", dt.time(0, 0))],
+)
+def test_a_time_is_typed_on_the_24_hour_clock(typed, time):
+    from thrive.govuk_forms import GovukTimeField
+
+    assert GovukTimeField().clean(typed) == time
+
+
+@pytest.mark.parametrize("typed", ["24:00", "17:60", "5pm", "1730", "17:3"])
+def test_anything_else_is_not_a_time(typed):
+    from thrive.govuk_forms import GovukTimeField
+
+    with pytest.raises(forms.ValidationError, match="Enter a time on the 24-hour clock"):
+        GovukTimeField().clean(typed)
+
+
+def test_an_optional_time_may_be_left_empty():
+    from thrive.govuk_forms import GovukTimeField
+
+    assert GovukTimeField(required=False).clean("") is None
