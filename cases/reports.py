@@ -1,7 +1,6 @@
 """The managers' daily lists and reports, and the EHPS area: each is a `Table` over the
 cases the person may see (visible_to), so scoping lives in one place."""
 
-import functools
 import statistics
 from collections import Counter, defaultdict
 from datetime import timedelta
@@ -10,23 +9,16 @@ from html import escape
 from django import forms
 from django.db.models import Count, Q
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 
 from thrive.models import District, Role, Service, User
-from thrive.reports import Column, Table, bar_chart, render_table, table_context
+from thrive.reports import Column, Table, bar_chart, render_table, row_url, table_context
 
 from .models import Case, Progressing, Status, normalise_thrive_id
 
 
-@functools.cache
-def _case_url_pattern() -> str:
-    return reverse("cases:detail", args=["THRIVE-ID"])
-
-
 def case_link(case):
-    # reverse() once, not once per row of every list.
-    return _case_url_pattern().replace("THRIVE-ID", case.thrive_id)
+    return row_url("cases:detail", case.thrive_id)
 
 
 THRIVE_ID = Column("thrive_id", "Thrive ID", lambda c: c.thrive_id, "thrive_id", case_link)
@@ -58,11 +50,6 @@ SERVICE = Column("service", "Service", lambda c: c.service.name, "service__name"
 WAITING = Column("waiting", "Waiting list", lambda c: c.waiting_list, "waiting_list")
 
 
-@functools.cache
-def _document_url_pattern() -> str:
-    return reverse("documents:detail", args=[999999999])
-
-
 def _load_documents(cases: list) -> None:
     """Each case's live documents, newest first, as (pk, name) pairs: one query for the page."""
     from documents.models import Document
@@ -85,9 +72,8 @@ def _documents_details(case) -> str:
     documents = case.listed_documents
     if not documents:
         return "None"
-    pattern = _document_url_pattern()
     items = "".join(
-        f'<li><a class="govuk-link" href="{escape(pattern.replace("999999999", str(pk)))}">'
+        f'<li><a class="govuk-link" href="{escape(row_url("documents:detail", pk))}">'
         f"{escape(name)}</a></li>"
         for pk, name in documents
     )

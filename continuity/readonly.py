@@ -55,6 +55,8 @@ def start_read_only(
             portal_contacts=portal_contacts,
         )
         audit.record(request, "read_only_started", downtime, user=by, note=reason)
+        # After the commit (so no request caches the old state meanwhile), and at once too,
+        # for callers inside a transaction that has not committed yet (tests, the demo).
         transaction.on_commit(lambda: cache.delete(CACHE_KEY))
     cache.delete(CACHE_KEY)
     return downtime

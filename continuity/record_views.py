@@ -2,20 +2,18 @@
 record stay open in read-only mode (that is what they are for); marking one as entered does
 not, because re-entry happens once Thrive is back."""
 
-import functools
 from html import escape
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 
 from cases.models import Case
 from cases.reports import case_link
 from thrive import audit
 from thrive.access import role_required
 from thrive.models import SERVICE_ROLES, AuditEvent, Role, Service
-from thrive.reports import Column, Table, display, render_table
+from thrive.reports import Column, Table, display, render_table, row_url
 
 from . import records
 from .models import DowntimeRecord
@@ -57,14 +55,8 @@ def author_team(record: DowntimeRecord) -> str:
 # --- Columns ------------------------------------------------------------------------------
 
 
-@functools.cache
-def _record_url_pattern() -> str:
-    # reverse() once, not once per row.
-    return reverse("continuity:record", args=[999999999])
-
-
 def record_link(record: DowntimeRecord) -> str:
-    return _record_url_pattern().replace("999999999", str(record.pk))
+    return row_url("continuity:record", record.pk)
 
 
 def surname_and_dob(record: DowntimeRecord) -> str:

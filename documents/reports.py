@@ -3,7 +3,6 @@ Documents Uploaded, Documents with No Thrive ID, documents by case, possible dup
 the bin. Registered into cases.reports.REPORTS (see DocumentsConfig.ready), so they sit in
 the same Reports index."""
 
-import functools
 from urllib.parse import quote
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
@@ -11,18 +10,13 @@ from django.urls import reverse
 
 from cases.reports import FAMILY, THRIVE_ID, case_link, managed_cases
 from thrive.models import Role, Service
-from thrive.reports import Column, Table, render_table
+from thrive.reports import Column, Table, render_table, row_url
 
 from .models import Document
 
 
-@functools.cache
-def _pattern(name: str) -> str:
-    return reverse(name, args=[999999999])
-
-
 def _url(name: str, document) -> str:
-    return _pattern(name).replace("999999999", str(document.pk))
+    return row_url(name, document.pk)
 
 
 def document_link(document) -> str:
