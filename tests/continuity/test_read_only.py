@@ -41,6 +41,7 @@ def clinician(db):
 # --- Starting and ending --------------------------------------------------------------------
 
 
+@time_machine.travel(NOW, tick=False)
 def test_an_administrator_turns_read_only_mode_on_with_a_message_for_everyone(
     admin_client, admin_user
 ):
