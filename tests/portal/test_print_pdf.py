@@ -1,7 +1,6 @@
 """Print PDF: the whole form with its answers, the supporting documents listed and the task's
 details in the header, rendered by WeasyPrint in under a second; audited as "printed"."""
 
-
 import pytest
 from django.urls import reverse
 
