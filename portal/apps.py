@@ -6,4 +6,4 @@ class PortalConfig(AppConfig):
     verbose_name = "Delegation Portal"
 
     def ready(self):
-        from . import accounts  # noqa: F401  (connects its signal receivers)
+        from .people import accounts  # noqa: F401  (connects its signal receivers)

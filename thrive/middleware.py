@@ -120,7 +120,7 @@ def needs_second_factor(user, request=None) -> bool:
 
 
 def _portal_person(request) -> bool:
-    from portal.accounts import session_is_portal_person
+    from portal.people.accounts import session_is_portal_person
 
     return session_is_portal_person(request)
 

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from . import audit, services
 from .access import role_required
 from .forms import AcceptPolicyForm, AuditFilterForm, TokenForm
-from .lists import csv_response, paginate
 from .middleware import SESSION_LAST_SEEN, session_seconds_left
 from .models import AcceptableUsePolicy, AuditEvent, Membership, Role, Service, User, WorkGroup
+from .ui.lists import csv_response, paginate
 
 
 def _next_url(request, default="home"):
@@ -31,7 +31,7 @@ def _next_url(request, default="home"):
 @login_required
 def home(request):
     user = request.user
-    from portal.accounts import session_is_portal_person
+    from portal.people.accounts import session_is_portal_person
 
     if session_is_portal_person(request):
         return redirect("portal:landing")

@@ -1,5 +1,5 @@
 """The portal's forms: the SEND officer's new task, delegation, re-assignment, reasons, and
-the section forms built from a form definition (see portal.definitions)."""
+the section forms built from a form definition (see portal.form_engine.definitions)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from decimal import Decimal
 from django import forms
 
 from documents.fields import SafeFileField
-from thrive.govuk_forms import GovukDateField
 from thrive.models import Role, User, WorkGroup
-from thrive.templatetags.govuk import error_anchor
+from thrive.ui.govuk_forms import GovukDateField
+from thrive.ui.templatetags.govuk import error_anchor
 
-from .definitions import missing_required
-from .models import FormDefinition, default_required_by
+from ..form_engine.definitions import missing_required
+from ..models import FormDefinition, default_required_by
 
 MAX_ROWS = 50
 
@@ -138,7 +138,7 @@ class TaskFilter(forms.Form):
     status = forms.ChoiceField(required=False)
 
     def __init__(self, *args, **kwargs):
-        from .models import Status
+        from ..models import Status
 
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
