@@ -12,17 +12,16 @@ from thrive.access import role_required
 from thrive.models import Role, WorkGroup
 from thrive.ui.tables import Table, render_table, table_context
 
+from ..form_engine.section_forms import SectionForm, readable_answers
 from ..models import OPEN_STATES, Status, Task
 from ..people.views import portal_person_required
 from . import countersign, locks, replies, services, tables
 from .forms import (
     ChoosePersonForm,
     ReasonForm,
-    SectionForm,
     SupportingDocumentForm,
     TaskFilter,
     TaskForm,
-    readable_answers,
 )
 
 HEALTH_ROLES = (Role.CLINICIAN, Role.TRAY_ADMIN)
