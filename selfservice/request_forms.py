@@ -56,7 +56,7 @@ class NewAccountRequestForm(forms.ModelForm):
             "email": "Work email address",
             "job_title": "Job title",
             "role": "Role in Thrive",
-            "details": "Anything else the administrator should know (optional)",
+            "details": "Anything else the administrator should know",
         }
         help_texts = {
             "email": "The invitation to set a password is sent here",
@@ -95,11 +95,11 @@ class ChangeRequestForm(forms.ModelForm):
         fields = ["person", "full_name", "job_title", "role", "new_organisation", "details"]
         labels = {
             "person": "Whose account?",
-            "full_name": "New name (optional)",
-            "job_title": "New job title (optional)",
-            "role": "New role (optional)",
-            "new_organisation": "Moving to another organisation (optional)",
-            "details": "Anything else the administrator should know (optional)",
+            "full_name": "New name",
+            "job_title": "New job title",
+            "role": "New role",
+            "new_organisation": "Moving to another organisation",
+            "details": "Anything else the administrator should know",
         }
         help_texts = {
             "new_organisation": "The name of the organisation or service they are moving to",
@@ -142,7 +142,7 @@ class PersonRequestForm(forms.ModelForm):
     REASONS = {
         Kind.SUSPENSION: ("Reason for the suspension", True),
         Kind.DELETION: ("Reason for the deletion, for example ‘left the organisation’", True),
-        Kind.PASSWORD_RESET: ("Anything else the administrator should know (optional)", False),
+        Kind.PASSWORD_RESET: ("Anything else the administrator should know", False),
     }
 
     def __init__(self, *args, scope, kind, **kwargs):

@@ -346,14 +346,15 @@ class AcceptableUsePolicy(models.Model):
 
     def blocks(self) -> list[dict]:
         """The body as headings, paragraphs and bullet lists, for the template. A line on its
-        own ending without a full stop and under 60 characters is a heading."""
+        own ending without a full stop and under 60 characters is a heading. The list key is
+        "bullets", not "items": in a template `block.items` is the dictionary's own method."""
         blocks: list[dict] = []
         for chunk in self.body.strip().split("\n\n"):
             lines = [line.strip() for line in chunk.strip().splitlines() if line.strip()]
             if not lines:
                 continue
             if all(line.startswith("- ") for line in lines):
-                blocks.append({"items": [line[2:] for line in lines]})
+                blocks.append({"bullets": [line[2:] for line in lines]})
             elif len(lines) == 1 and len(lines[0]) < 60 and lines[0][-1] not in ".:;,":
                 blocks.append({"heading": lines[0]})
             else:

@@ -163,6 +163,14 @@ def test_other_roles_cannot_make_requests(client, service, role):
     assert client.get(new_account_url(service)).status_code == 404
 
 
+@pytest.mark.parametrize("kind", ["new-account", "change", "password-reset"])
+def test_optional_fields_say_optional_once(manager_client, service, kind):
+    page = manager_client.get(new_account_url(service, kind)).text
+
+    assert "(optional)" in page
+    assert "(optional) (optional)" not in page
+
+
 def test_an_unknown_kind_of_request_is_not_found(manager_client, service):
     assert manager_client.get(new_account_url(service, "promotion")).status_code == 404
 

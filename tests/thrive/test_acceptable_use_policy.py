@@ -30,6 +30,23 @@ def test_policy_page_shows_the_policy_text(client, newcomer):
     assert "Your DBS should be renewed every three years" in response.text
 
 
+def test_policy_page_reads_as_headings_paragraphs_and_bullets_not_python(client, newcomer):
+    AcceptableUsePolicy.objects.create(
+        version=9, body="Introduction\n\nYou must keep it safe.\n\n- Lock your screen\n- Sign out"
+    )
+    client.force_login(newcomer)
+
+    response = client.get(reverse("aup"))
+
+    page = response.content.decode()
+    html = page[page.index('class="thrive-aup"') :]
+    html = html[: html.index("</div>")]
+    assert '<h2 class="govuk-heading-m">Introduction</h2>' in html
+    assert '<p class="govuk-body">You must keep it safe.</p>' in html
+    assert "<li>Lock your screen</li><li>Sign out</li>" in html
+    assert "(&#x27;" not in html
+
+
 def test_accepting_records_name_and_date_and_lets_the_person_in(client, newcomer):
     client.force_login(newcomer)
 

@@ -115,7 +115,8 @@ def row_html(columns: list[Column], obj) -> SafeString:
             cells.append(f'<td class="govuk-table__cell">{column.html(obj)}</td>')
             continue
         content = escape(display(column.value(obj)))
-        if column.link:
+        # A blank cell (a document with no Thrive ID) gets no link: an empty link has no name.
+        if column.link and content:
             content = f'<a class="govuk-link" href="{escape(column.link(obj))}">{content}</a>'
         numeric = " govuk-table__cell--numeric" if column.numeric else ""
         if index == 0:

@@ -47,6 +47,18 @@ def test_latest_documents_uploaded_newest_first_with_uploader(
     assert "Will Kerr" in page and "Maya Green" in page
 
 
+def test_latest_documents_uploaded_has_no_empty_link_for_a_document_with_no_thrive_id(
+    client, ashford, manager
+):
+    make_document(service=ashford, name="TEST19-020316-BFprogresslog.docx")
+    client.force_login(manager)
+
+    page = _report(client, "latest-documents")
+
+    assert "TEST19-020316-BFprogresslog.docx" in page
+    assert '"></a>' not in page
+
+
 def test_no_thrive_id_lists_only_unlinked_documents_of_the_service(
     client, ashford, canterbury, case, manager
 ):
