@@ -121,20 +121,27 @@ demo-data: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_data
 
-# REDIS_URL may come from the environment or from .env: ask the settings, which read both.
+# REDIS_URL and SITE_URL may come from the environment or from .env: ask the settings, which
+# read both. SITE_URL (the address in emailed links) follows HOST and PORT unless it is set.
+# Without REDIS_URL there is no Celery beat: run_scheduled_jobs runs the daily jobs instead.
 run: demo-data
 	@echo
 	@echo "Thrive is starting on http://$(HOST):$(PORT)"
 	@echo "Demo sign-ins (password Thrive-Demo-2026!): ehps01, mgr01, wkr01, wkr02, mgr02, send01,"
 	@echo "  tray01, clin01, clin02, clinmgr01, admin01 — see README.md for who is who."
 	@echo
-	@redis_url=$$($(VENV)/bin/python -c 'import os; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thrive.settings"); from django.conf import settings; print(settings.REDIS_URL)'); \
-	if [ -n "$$redis_url" ]; then \
+	@set -- $$($(VENV)/bin/python -c 'import os; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thrive.settings"); from django.conf import settings; print(settings.REDIS_URL or "-", os.environ.get("SITE_URL") or "-")'); \
+	redis_url=$$1; \
+	if [ "$$2" = - ]; then export SITE_URL=http://$(HOST):$(PORT); fi; \
+	if [ "$$redis_url" != - ]; then \
 	  echo "REDIS_URL is set: starting a Celery worker with beat in the background."; \
-	  $(VENV)/bin/celery -A thrive worker -B -l info --concurrency 1 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
-	  trap 'exit 130' INT; trap 'exit 143' TERM; \
+	  $(VENV)/bin/celery -A thrive worker -B -l info --concurrency 1 & background=$$!; \
+	else \
+	  echo "Running the daily jobs in the background (manage.py run_scheduled_jobs --list)."; \
+	  $(MANAGE) run_scheduled_jobs & background=$$!; \
 	fi; \
+	trap 'kill $$background 2>/dev/null; wait $$background 2>/dev/null' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install

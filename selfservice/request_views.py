@@ -35,6 +35,7 @@ def requests_list(request):
         "selfservice/requests/list.html",
         {
             "page": paginate(request, requests),
+            "overdue_count": requests.overdue().count(),
             "without_self_service": selectors.people_without_self_service(user),
             "overdue_since": selectors.setup_overdue_since(),
         },

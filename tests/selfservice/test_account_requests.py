@@ -144,6 +144,32 @@ def test_managers_see_only_their_own_teams_requests(manager_client, manager, ser
     assert other.reference not in page
 
 
+@time_machine.travel(datetime(2026, 11, 20, 10, 0, tzinfo=LONDON), tick=False)
+def test_managers_see_which_of_their_requests_are_overdue(manager_client, manager, service):
+    late = account_request(service=service, requested_by=manager, due_on=date(2026, 11, 19))
+    on_time = account_request(
+        service=service, requested_by=manager, full_name="Omar Ontime", due_on=date(2026, 11, 20)
+    )
+    decided = account_request(
+        service=service,
+        requested_by=manager,
+        full_name="Dee Decided",
+        due_on=date(2026, 11, 2),
+        status=AccountRequest.Status.APPROVED,
+    )
+
+    page = manager_client.get(reverse("selfservice:requests")).text
+
+    def row(made):
+        start = page.index(made.reference)
+        return page[start : page.index("</tr>", start)]
+
+    assert "Overdue" in row(late)
+    assert "Overdue" not in row(on_time)
+    assert "Overdue" not in row(decided)
+    assert '<span data-testid="overdue-count">1</span> request is overdue' in page
+
+
 def test_a_work_tray_admin_requests_for_their_work_group(client, work_group):
     tray_admin = person(Role.TRAY_ADMIN, work_group=work_group)
     client.force_login(tray_admin)
