@@ -130,7 +130,8 @@ def _follow_plan(service, officer_name, manager_name, plan, fake, rng):
                 case,
                 by=case.worker,
                 version=case.version,
-                closure_date=referred + timedelta(days=90),
+                # The most recent referrals closed today: a closure date is never ahead.
+                closure_date=min(referred + timedelta(days=90), today),
                 outcome=outcome,
                 closure_summary="Routines agreed and attendance back above 95%. Family "
                 "know how to ask for help again.",

@@ -70,6 +70,22 @@ def _services_of(user, role):
 
 
 class CaseQuerySet(models.QuerySet):
+    def matching_thrive_id(self, text: str):
+        """The cases a typed Thrive ID finds. The short form (`kt 123`) means that one case,
+        KT000123; anything else is also looked for inside the IDs, so part of an ID (`123`,
+        `KT00012`, `TEST1`) finds every case whose ID contains it."""
+        cleaned = re.sub(r"\s+", "", text or "").upper()
+        whole = Q(thrive_id=normalise_thrive_id(cleaned))
+        match = THRIVE_ID_PATTERN.match(cleaned)
+        short_form = (
+            match
+            and match.group(1) == settings.THRIVE_ID_PREFIX
+            and not cleaned[len(match.group(1))].startswith("0")
+        )
+        if short_form:
+            return self.filter(whole)
+        return self.filter(whole | Q(thrive_id__contains=cleaned))
+
     def visible_to(self, user):
         """Managers see their services' cases; workers the cases allocated to them (the
         moment the worker changes, the old one loses access); EHPS officers the cases of

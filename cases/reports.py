@@ -14,7 +14,7 @@ from django.utils import timezone
 from thrive.models import District, Role, Service, User
 from thrive.ui.tables import Column, Table, bar_chart, render_table, row_url, table_context
 
-from .models import Case, Progressing, Status, normalise_thrive_id
+from .models import Case, Progressing, Status
 
 
 def case_link(case):
@@ -121,12 +121,12 @@ class ThriveIdFilter(forms.Form):
         label="Thrive ID",
         required=False,
         max_length=20,
-        help_text="The whole Thrive ID, for example KT000123",
+        help_text="All of it or part, for example KT000123, kt 123 or 123",
     )
 
     def apply(self, cases):
         if self.is_valid() and self.cleaned_data["thrive_id"]:
-            return cases.filter(thrive_id=normalise_thrive_id(self.cleaned_data["thrive_id"]))
+            return cases.matching_thrive_id(self.cleaned_data["thrive_id"])
         return cases
 
 

@@ -114,6 +114,7 @@ def make_case(service, *, referred_by=None, **fields):
         modified_by=referred_by,
         **values,
     )
-    case.thrive_id = f"KT{case.pk:06d}"
-    case.save(update_fields=["thrive_id"])
+    if "thrive_id" not in fields:
+        case.thrive_id = f"KT{case.pk:06d}"
+        case.save(update_fields=["thrive_id"])
     return case

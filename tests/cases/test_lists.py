@@ -48,16 +48,36 @@ def test_my_cases_lists_open_cases_with_my_name_only(
     assert rows_of(page) == [mine.thrive_id]
 
 
-def test_my_cases_filter_needs_the_whole_thrive_id(client, ashford, officer, worker):
-    case = make_case(ashford, referred_by=officer, status=Status.OPEN, worker=worker)
-    make_case(ashford, referred_by=officer, status=Status.OPEN, worker=worker)
-    client.force_login(worker)
+@pytest.fixture
+def numbered_cases(ashford, officer, worker):
+    """Open cases of the worker with IDs chosen to tell whole from partial matches."""
+    for thrive_id in ["KT000021", "KT000121", "KT000025", "KT210000", "KT000300", "TEST13"]:
+        make_case(
+            ashford, referred_by=officer, status=Status.OPEN, worker=worker, thrive_id=thrive_id
+        )
 
-    whole = client.get(reverse("cases:my_cases"), {"thrive_id": f"kt {case.pk}"})
-    partial = client.get(reverse("cases:my_cases"), {"thrive_id": "KT0"})
 
-    assert rows_of(whole) == [case.thrive_id]
-    assert rows_of(partial) == []
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("kt 21", {"KT000021"}),  # the short form means that one case
+        ("KT000021", {"KT000021"}),
+        ("21", {"KT000021", "KT000121", "KT210000"}),
+        ("KT00002", {"KT000021", "KT000025"}),
+        (" kt0003 ", {"KT000300"}),
+        ("test1", {"TEST13"}),
+        ("99", set()),
+    ],
+)
+@pytest.mark.parametrize("list_name", ["cases:my_cases", "cases:managers_area"])
+def test_a_partial_thrive_id_finds_the_cases_whose_id_contains_it(
+    client, numbered_cases, worker, manager, list_name, typed, found
+):
+    client.force_login(worker if list_name == "cases:my_cases" else manager)
+
+    page = client.get(reverse(list_name), {"thrive_id": typed})
+
+    assert set(rows_of(page)) == found
 
 
 def test_managers_area_lists_unarchived_cases_with_filters(

@@ -66,3 +66,24 @@ def test_demo_data_emails_nobody(demo):
 
     assert mail.outbox == []
     assert not OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING).exists()
+
+
+def test_no_demo_case_is_closed_or_worked_on_after_today(demo):
+    from django.utils import timezone
+
+    from cases.models import Case
+
+    today = timezone.localdate()
+    # Every recorded date but the predicted start, which may rightly lie ahead.
+    past_dates = [
+        "date_referred",
+        "response_date",
+        "date_worker_appointed",
+        "first_contact_family",
+        "first_contact_notifier",
+        "assessment_date",
+        "closure_date",
+    ]
+    for name in past_dates:
+        assert not Case.objects.filter(**{f"{name}__gt": today}).exists(), name
+    assert Case.objects.filter(closure_date__isnull=False).exists()
