@@ -5,6 +5,8 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -38,6 +40,21 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+# A loaded 2-core machine can take many seconds over a page: every wait is on a condition,
+# with room to spare (a passing test never waits for these; a failing one fails later).
+NAVIGATION_TIMEOUT_MS = 90_000
+ACTION_TIMEOUT_MS = 60_000
+expect.set_options(timeout=30_000)
+
+
+@pytest.fixture(autouse=True)
+def _patient_page(request):
+    if "page" in request.fixturenames:
+        page = request.getfixturevalue("page")
+        page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+        page.set_default_timeout(ACTION_TIMEOUT_MS)
 
 
 @pytest.fixture
@@ -75,13 +92,22 @@ class AccessibilityError(AssertionError):
 
 
 def check_accessibility(page):
-    """Run axe-core (WCAG 2.0–2.2 A and AA) on a styled page; fail on serious or critical."""
-    page.wait_for_selector("body.govuk-frontend-supported")
-    page.evaluate(AXE.read_text())
-    result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: "tag",
-            values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})"""
-    )
+    """Run axe-core (WCAG 2.0–2.2 A and AA) on a styled page; fail on serious or critical.
+    Called just after a click, the page may still be navigating: axe starts again on the page
+    that loads (a navigation destroys the script's context)."""
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        page.wait_for_selector("body.govuk-frontend-supported")
+        try:
+            page.evaluate(AXE.read_text())
+            result = page.evaluate(
+                """async () => await axe.run(document, {runOnly: {type: "tag",
+                    values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})"""
+            )
+            break
+        except PlaywrightError as error:
+            if attempt == 2 or "context was destroyed" not in str(error):
+                raise
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     if bad:
         details = "\n".join(

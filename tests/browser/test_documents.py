@@ -28,7 +28,9 @@ def test_upload_preview_new_version_and_relink(stored_in_tmp, demo_site, page, a
     sign_in(page, demo_site, "wkr01")
     page.get_by_role("link", name="My Cases").first.click()
     page.get_by_test_id("my-cases").locator("tbody a").first.click()
-    thrive_id = page.get_by_role("heading", level=1).inner_text().split()[0]
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text(re.compile(r"^KT\d{6}"))  # the case page, not My Cases
+    thrive_id = heading.inner_text().split()[0]
     page.get_by_role("button", name="Upload documents").click()
     axe(page)
     page.get_by_label("Choose files").set_input_files(

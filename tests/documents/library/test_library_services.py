@@ -285,9 +285,12 @@ def test_files_left_behind_by_a_crashed_upload_are_swept(case, worker, media):
     kept = services.upload_document(by=worker, case=case, checked=checked())
     orphan = store_checked_upload(checked("lost.pdf", other_pdf()), prefix="case-documents")
     fresh = store_checked_upload(checked("new.pdf", other_pdf(b"new")), prefix="case-documents")
-    day_ago = time.time() - 25 * 3600
+    # Ages by this process's clock, which a test may have moved away from the file system's.
+    now = time.time()
+    day_ago = now - 25 * 3600
     for name in (orphan, kept.current_version.file):
         os.utime(media / name, (day_ago, day_ago))
+    os.utime(media / fresh, (now, now))
 
     assert sweep_orphan_files() == 1
 
