@@ -57,7 +57,12 @@ def case_detail(request, thrive_id):
     printing = request.GET.get("print") == "1"
     audit.record(request, "printed" if printing else "viewed", case)
     timeline = [
-        {"event": event, "label": TIMELINE_LABELS.get(event.action, event.action)}
+        {
+            "label": TIMELINE_LABELS.get(event.action, event.action),
+            "by": event.username,
+            "at": event.at,
+            "note": event.note,
+        }
         for event in AuditEvent.objects.filter(
             object_type="cases.case", object_id=str(case.pk)
         ).exclude(action="viewed")

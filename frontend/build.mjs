@@ -1,4 +1,5 @@
 // Builds static/build/: compiled CSS plus the JavaScript and assets the packages ship.
+// MoJ Frontend is used for CSS-only components (timeline, sub navigation): no MoJ script.
 // The output is git-ignored; third-party files are installed by npm, never committed.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -24,5 +25,4 @@ const moj = `${root}node_modules/@ministryofjustice/frontend/moj`;
 cpSync(`${govuk}/assets`, `${out}/assets`, { recursive: true });
 cpSync(`${govuk}/govuk-frontend.min.js`, `${out}/govuk/govuk-frontend.min.js`);
 cpSync(`${moj}/assets`, `${out}/assets`, { recursive: true });
-cpSync(`${moj}/moj-frontend.min.js`, `${out}/moj/moj-frontend.min.js`);
 console.log(`built ${out}`);

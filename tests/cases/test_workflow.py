@@ -313,7 +313,9 @@ def test_a_save_over_someone_elses_change_is_refused(open_case, worker, manager)
     assert Case.objects.get().first_contact_family is None
 
 
-def test_every_transition_is_in_the_timeline(client, case, manager, worker):
+def test_every_transition_is_in_moj_frontends_timeline_with_who_and_when(
+    client, case, manager, worker
+):
     case = services.record_decision(
         case,
         by=manager,
@@ -331,3 +333,6 @@ def test_every_transition_is_in_the_timeline(client, case, manager, worker):
 
     timeline = [item["label"] for item in page.context["timeline"]]
     assert timeline == ["Worker allocated", "Decision recorded"]
+    html = page.content.decode()
+    assert '<h3 class="moj-timeline__title">Decision recorded</h3>' in html
+    assert f'<p class="moj-timeline__byline">by {manager.username}</p>' in html
