@@ -163,7 +163,7 @@ class SupportingDocumentForm(forms.Form):
         if optional:  # on the Delegate page
             field = self.fields["file"]
             field.required = False
-            field.label = "Attach a document (optional)"
+            field.label = "Attach a document"
             field.help_text = (
                 "Such as the latest clinical letter, for the clinician. "
                 "Word, PDF, JPG or PNG, up to 15 MB."

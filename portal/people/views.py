@@ -24,6 +24,7 @@ from selfservice import services as selfservice
 from selfservice.forms import ChangePasswordForm
 from selfservice.views import rules_context
 from thrive import audit
+from thrive.middleware import needs_second_factor
 from thrive.models import Membership, Role, User, WorkGroup
 from thrive.services import verify_second_factor
 
@@ -70,6 +71,13 @@ def portal_person_required(view):
 # --- Signing in ------------------------------------------------------------------------------
 
 
+def _code_form(request) -> CodeForm:
+    """The code form, bound only to a POST that submits a code: a plain page load (an empty
+    POST) or "please send me a new code" must not show "Enter the code" as an error."""
+    submitted = request.method == "POST" and request.POST.get("action") != "resend"
+    return CodeForm(request.POST if submitted else None)
+
+
 def sign_in(request):
     """Secure login – step 1: email and password."""
     if request.user.is_authenticated and request.user.is_verified():
@@ -95,6 +103,8 @@ def sign_in(request):
                 login(request, user, backend=accounts.MODEL_BACKEND)
                 allauth_user_logged_in.send(sender=User, request=request, response=None, user=user)
                 accounts.remember_portal_person(request, user)
+                if not needs_second_factor(user, request):  # the demo's sign-ins, in DEBUG
+                    return redirect(_next(request))
                 query = urlencode({"next": _next(request)})
                 if not accounts.has_authenticator(user):
                     accounts.send_sign_in_code(user, request=request)
@@ -114,7 +124,7 @@ def sign_in_code(request):
         raise Http404
     device = codes.device_for(user)
     use_app = accounts.has_authenticator(user) and request.GET.get("method") != "email"
-    form = CodeForm(request.POST if request.POST.get("action") != "resend" else None)
+    form = _code_form(request)
     if use_app:
         form.fields["code"].help_text = "The 6-digit code your authenticator app shows now."
     if request.method == "POST":
@@ -204,7 +214,7 @@ def register_code(request):
     if not data:
         return redirect("portal:register")
     registration = Registration(**data)
-    form = CodeForm(request.POST if request.POST.get("action") != "resend" else None)
+    form = _code_form(request)
     if request.method == "POST":
         if request.POST.get("action") == "resend":
             if accounts.resend_registration_code(registration):
@@ -275,7 +285,7 @@ def forgotten_code(request):
     if not state:
         return redirect("portal:forgotten")
     user = _reset_user(state)
-    form = CodeForm(request.POST if request.POST.get("action") != "resend" else None)
+    form = _code_form(request)
     if request.method == "POST":
         if request.POST.get("action") == "resend":
             if user is not None and codes.send_code(codes.device_for(user), purpose="reset"):

@@ -52,6 +52,16 @@ def register(client, trust, email="nyree@nhs.example", password=STRONG, **detail
     )
 
 
+def test_the_registration_code_page_opens_without_an_error(client, trust):
+    register(client, trust)
+
+    page = client.get(reverse("portal:register_code"))
+
+    assert page.status_code == 200
+    assert "govuk-error-summary" not in page.text
+    assert "Enter the code from the email" not in page.text
+
+
 def test_registering_confirms_the_address_and_signs_in(client, trust):
     response = register(client, trust)
     assert response["Location"] == reverse("portal:register_code")

@@ -167,6 +167,41 @@ def test_new_codes_cannot_be_asked_for_in_a_rush(client, clinician):
     assert len(codes_sent()) == 1
 
 
+def test_in_the_demo_its_health_partner_sign_ins_are_not_asked_for_a_code(
+    client, clinician, settings
+):
+    settings.DEBUG = True
+    clinician.is_demo = True
+    clinician.save()
+
+    response = sign_in(client)
+
+    assert response["Location"] == reverse("portal:landing")
+    assert not codes_sent()
+    assert client.get(reverse("portal:landing")).status_code == 200
+
+
+def test_in_the_demo_people_who_are_not_demo_sign_ins_are_still_asked_for_a_code(
+    client, clinician, settings
+):
+    settings.DEBUG = True
+
+    response = sign_in(client)
+
+    assert response["Location"].startswith(reverse("portal:sign_in_code"))
+    assert codes_sent()
+
+
+def test_the_code_page_opens_without_an_error_before_anything_is_typed(client, clinician):
+    sign_in(client)
+
+    page = client.get(reverse("portal:sign_in_code"))
+
+    assert page.status_code == 200
+    assert "govuk-error-summary" not in page.text
+    assert "Enter the code from the email" not in page.text
+
+
 def test_someone_who_added_an_authenticator_app_enters_its_code_instead(client, clinician):
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -157,7 +157,10 @@ def test_files_cannot_be_attached_or_removed_after_submitting(client, clinician,
 def test_the_tray_admin_attaches_a_letter_when_delegating(client, tray_admin, tray_task, clinician):
     client.force_login(tray_admin)
     url = reverse("portal:delegate", args=[tray_task.pk])
-    assert 'enctype="multipart/form-data"' in client.get(url).text
+    form = client.get(url).text
+    assert 'enctype="multipart/form-data"' in form
+    assert "Attach a document (optional)" in form
+    assert "(optional) (optional)" not in form
 
     response = client.post(
         url, {"person": clinician.pk, "file": upload("Clinical letter.pdf", pdf())}

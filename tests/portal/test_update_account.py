@@ -140,6 +140,15 @@ def test_a_forgotten_password_is_reset_with_an_emailed_code(client, clinician):
     assert clinician.check_password("Lantern-Moss-47")
 
 
+def test_the_forgotten_password_code_page_opens_without_an_error(client, clinician):
+    client.post(reverse("portal:forgotten"), {"email": "jo@nhs.example"})
+
+    page = client.get(reverse("portal:forgotten_code"))
+
+    assert page.status_code == 200
+    assert "govuk-error-summary" not in page.text
+
+
 def test_forgotten_password_does_not_reveal_unknown_addresses(client, clinician):
     known = client.post(reverse("portal:forgotten"), {"email": "jo@nhs.example"})
     client.get(reverse("portal:forgotten_code"))
