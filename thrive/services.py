@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit
+from . import audit, lockout
 from .models import AcceptableUsePolicy, PolicyAcceptance, User
 
 
@@ -52,11 +52,17 @@ def confirm_totp_device(user: User, *, token: str, request) -> bool:
 
 
 def verify_second_factor(user: User, *, token: str, request) -> bool:
-    """Check a code against the person's authenticators; django-otp throttles repeated
-    failures per device."""
+    """Check a code against the person's authenticators. A wrong code counts towards the
+    account's sign-in lock (thrive/lockout.py), as a wrong password does; on top of that
+    django-otp throttles repeated failures per device."""
+    attempt = lockout.begin(user.username)
+    if attempt is None:
+        audit.record(request, "second_factor_failed", user, user=user, note="account locked")
+        return False
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
         verified, _ = device.verify_is_allowed()
         if verified and device.verify_token(token):
+            attempt.succeeded()
             otp_login(request, device)
             audit.record(request, "second_factor_verified", user, user=user)
             return True

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from . import audit, registry, services
+from . import audit, lockout, registry, services
 from .access import role_required
 from .forms import AcceptPolicyForm, AuditFilterForm, TokenForm
 from .middleware import SESSION_LAST_SEEN, session_seconds_left
@@ -115,7 +115,10 @@ def second_factor_verify(request):
         ):
             return redirect(_next_url(request))
         form.add_error(
-            "token", "That code is not right, or too many tries: wait a moment and try again"
+            "token",
+            lockout.LOCKED_MESSAGE
+            if lockout.is_locked(request.user.username)
+            else "That code is not right, or too many tries: wait a moment and try again",
         )
     return render(
         request, "thrive/second_factor_verify.html", {"form": form, "next": _next_url(request, "")}
