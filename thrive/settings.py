@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "thrive.middleware.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "thrive.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -356,6 +357,13 @@ CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# Over HTTPS the cookies carry the __Host- prefix: browsers then accept them only when set
+# Secure, for the whole site (Path=/) and for this host alone (no Domain), so a neighbouring
+# council subdomain cannot plant or overwrite them.
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-thrive-session"
+    CSRF_COOKIE_NAME = "__Host-thrive-csrf"
+CSRF_FAILURE_VIEW = "thrive.views.csrf_failure"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
@@ -371,7 +379,7 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
-    "base-uri": [CSP.SELF],
+    "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
 LOGGING = {

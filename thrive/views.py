@@ -140,6 +140,17 @@ def session_status(request):
     return JsonResponse({"seconds_left": session_seconds_left(request)})
 
 
+def csrf_failure(request, reason=""):
+    """The form's security check failed (CSRF_FAILURE_VIEW): the page was open from before
+    a sign-in or sign-out, or too long. Nothing was saved; say how to send it again."""
+    return render(
+        request,
+        "403_csrf.html",
+        {"reference": getattr(request, "request_id", "")},
+        status=403,
+    )
+
+
 def session_timed_out(request):
     return render(
         request,
