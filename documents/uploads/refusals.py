@@ -69,6 +69,14 @@ PDF_LAUNCH = (
     "The selected PDF contains an action that opens another program. "
     "Print or save it as a new PDF and upload that"
 )
+PDF_XFA = (
+    "The selected PDF is an XFA form, which can run code when it is opened. "
+    "Print or save it as a new PDF and upload that"
+)
+PDF_ACTIONS = (
+    "The selected PDF contains actions that run by themselves, send the form somewhere or "
+    "open other files. Print or save it as a new PDF and upload that"
+)
 PDF_EMBEDDED = (
     "The selected PDF has other files attached inside it. "
     "Upload a copy of the PDF without the attachments, and the attached files separately"
