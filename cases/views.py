@@ -183,9 +183,12 @@ def _already_decided(request, case):
 @role_required(Role.SERVICE_MANAGER)
 def decide(request, thrive_id):
     case = get_case(request, thrive_id)
-    if case.response_date and not services.may(request.user, "decide", case):
-        if Role.SERVICE_MANAGER in services.roles_on_case(request.user, case):
-            return _already_decided(request, case)
+    if (
+        case.response_date
+        and not services.may(request.user, "decide", case)
+        and Role.SERVICE_MANAGER in services.roles_on_case(request.user, case)
+    ):
+        return _already_decided(request, case)
     _require(request, "decide", case)
     form = DecisionForm(request.POST or None, case=case)
 
