@@ -21,7 +21,10 @@ from django.utils import timezone
 
 from .models import FailedSignIn, normalise_username
 
-LOCKED_MESSAGE = "Too many failed attempts to sign in. Wait 15 minutes and try again."
+LOCKED_MESSAGE = (
+    "Too many failed attempts to sign in. "
+    f"Wait {settings.SIGN_IN_LOCK_MINUTES} minutes and try again."
+)
 
 
 def key_for(login: str) -> str:
@@ -63,6 +66,14 @@ class Attempt:
 
     def succeeded(self) -> None:
         FailedSignIn.objects.filter(pk=self.row_id).delete()
+
+
+class _NotCounted:
+    def succeeded(self) -> None:
+        pass
+
+
+NOT_COUNTED = _NotCounted()  # for a try that has no account behind it to lock
 
 
 def begin(login: str) -> Attempt | None:

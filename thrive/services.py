@@ -29,6 +29,15 @@ def accept_policy(
     return acceptance
 
 
+def second_factor_passed(request, device) -> None:
+    """The session has passed its second factor: mark it verified and give it a new key, as
+    signing in does after the password, so a session id learnt before this step (from a
+    shared PC, a log, a fixation attempt) is worth nothing after it. Every path that verifies
+    a second factor (an authenticator app, an emailed code) comes through here."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 def pending_totp_device(user: User) -> TOTPDevice:
     """The unconfirmed authenticator being set up, created on first visit and reused so that
     reloading the page does not change the QR code under the person's feet."""
@@ -46,7 +55,7 @@ def confirm_totp_device(user: User, *, token: str, request) -> bool:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    otp_login(request, device)
+    second_factor_passed(request, device)
     audit.record(request, "second_factor_added", user, user=user)
     return True
 
@@ -63,7 +72,7 @@ def verify_second_factor(user: User, *, token: str, request) -> bool:
         verified, _ = device.verify_is_allowed()
         if verified and device.verify_token(token):
             attempt.succeeded()
-            otp_login(request, device)
+            second_factor_passed(request, device)
             audit.record(request, "second_factor_verified", user, user=user)
             return True
     audit.record(request, "second_factor_failed", user, user=user)

@@ -130,6 +130,38 @@ def _megabytes(size: int) -> str:
     return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
 
 
+# For uploads that take no spreadsheets (the portal's Supporting Documentation): the same
+# refusals, naming only what is taken there.
+_WITHOUT_EXCEL = {
+    NOT_ALLOWED: "not a Word, PDF, JPG or PNG file",
+    WRONG_TYPE: "The selected file must be a Word document, PDF, JPG or PNG",
+    NO_EXTENSION: (
+        "The name of the selected file must end in .doc, .docx, .pdf, .jpg, .jpeg or .png"
+    ),
+    OLD_EXCEL: (
+        "The selected file is an Excel workbook (.xls), and spreadsheets cannot be attached "
+        "here. Save it as a PDF and upload that"
+    ),
+    OPEN_DOCUMENT: (
+        "The selected file is an OpenDocument file (from LibreOffice or similar). "
+        "Save it as a Word document (.docx) or a PDF and upload that"
+    ),
+    MACROS: (
+        "The selected file contains macros. "
+        "Save a copy without macros, as a .docx file, and upload that"
+    ),
+    damaged(): damaged("a Word, PDF, JPG or PNG file"),
+    damaged("a Word document or Excel spreadsheet"): damaged("a Word document"),
+}
+
+
+def without_excel(message: str) -> str:
+    """`message` reworded for an upload that takes Word, PDF, JPG and PNG only."""
+    if message in _WITHOUT_EXCEL:
+        return _WITHOUT_EXCEL[message]
+    return message.replace(NOT_ALLOWED, _WITHOUT_EXCEL[NOT_ALLOWED])
+
+
 class UploadRefused(Exception):
     """An upload that must not be stored. `message` is shown to the user as it is."""
 

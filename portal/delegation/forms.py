@@ -153,6 +153,7 @@ class SupportingDocumentForm(forms.Form):
     The portal takes Word, PDF, JPG and PNG: the shared checks also accept Excel, refused here."""
 
     file = SafeFileField(
+        takes_spreadsheets=False,
         label="Upload a file",
         help_text="Word, PDF, JPG or PNG, up to 15 MB. Attach files one at a time.",
         widget=forms.FileInput(attrs={"accept": ".doc,.docx,.pdf,.jpg,.jpeg,.png"}),

@@ -6,11 +6,9 @@ address sign in at nine in the morning."""
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -19,15 +17,10 @@ from thrive.models import FailedSignIn, Role
 
 from ..factories import PASSWORD, UserFactory, person
 
+pytestmark = pytest.mark.usefixtures("nine_am")
+
 LOGIN = "/accounts/login/"
 LOCKED = "Too many failed attempts to sign in"
-NOW = timezone.datetime(2026, 12, 1, 9, 0, tzinfo=timezone.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
@@ -61,16 +54,16 @@ def test_four_wrong_passwords_do_not_lock_the_account(client, bloggs):
     assert sign_in(client).status_code == 302
 
 
-def test_a_locked_account_stays_locked_when_the_cache_is_cleared(client, bloggs, _clock):
+def test_a_locked_account_stays_locked_when_the_cache_is_cleared(client, bloggs, nine_am):
     for guess in range(5):
         sign_in(client, password=f"guess-{guess}", address=f"10.0.1.{guess}")
 
     cache.clear()  # a Redis restart or flush
 
     assert LOCKED in sign_in(client, address="10.0.2.1").text
-    _clock.shift(timedelta(minutes=14))
+    nine_am.shift(timedelta(minutes=14))
     assert LOCKED in sign_in(client, address="10.0.2.2").text
-    _clock.shift(timedelta(minutes=1, seconds=1))
+    nine_am.shift(timedelta(minutes=1, seconds=1))
     assert sign_in(client, address="10.0.2.3").status_code == 302
 
 
@@ -84,14 +77,14 @@ def test_the_lock_does_not_need_the_cache_to_answer(client, bloggs, monkeypatch)
     assert LOCKED in sign_in(client, address="10.0.3.1").text
 
 
-def test_guesses_refused_while_locked_do_not_extend_the_lock(client, bloggs, _clock):
+def test_guesses_refused_while_locked_do_not_extend_the_lock(client, bloggs, nine_am):
     for guess in range(5):
         sign_in(client, password=f"guess-{guess}")
-    _clock.shift(timedelta(minutes=10))
+    nine_am.shift(timedelta(minutes=10))
     for guess in range(10):
         sign_in(client, password=f"late-{guess}")
 
-    _clock.shift(timedelta(minutes=5, seconds=1))
+    nine_am.shift(timedelta(minutes=5, seconds=1))
 
     assert sign_in(client).status_code == 302
 
@@ -164,19 +157,19 @@ def test_the_right_authenticator_code_is_refused_once_the_account_is_locked(clie
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_300_people_signing_in_from_one_address_within_5_minutes_all_get_in(db, _clock):
+def test_300_people_signing_in_from_one_address_within_5_minutes_all_get_in(db, nine_am):
     people = UserFactory.create_batch(300)
     answers = []
     for someone in people:
         answers.append(sign_in(Client(), someone.username, address="192.0.2.50").status_code)
-        _clock.shift(timedelta(seconds=1))
+        nine_am.shift(timedelta(seconds=1))
 
     assert answers == [302] * 300
 
 
-def test_purging_removes_only_tries_that_no_longer_count(bloggs, _clock):
+def test_purging_removes_only_tries_that_no_longer_count(bloggs, nine_am):
     lockout.begin("bloggj01")
-    _clock.shift(timedelta(minutes=16))
+    nine_am.shift(timedelta(minutes=16))
     lockout.begin("bloggj01")
 
     assert lockout.purge() == 1
