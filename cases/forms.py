@@ -4,10 +4,15 @@ from django.utils import timezone
 
 from thrive.models import Service
 from thrive.postcodes import clean_postcode
-from thrive.ui.govuk_forms import GovukDateField
+from thrive.ui.govuk_forms import GovukDateField, LongTextField
 
 from .models import Case, KeyReason, Outcome, Progressing
 from .services import workers_of
+
+
+def _limit(name: str) -> int:
+    """The model's maximum for a free-text field: one number for the form and the column."""
+    return Case._meta.get_field(name).max_length
 
 
 def past_date(label, **kwargs):
@@ -47,14 +52,17 @@ class DemographicsFields(forms.ModelForm):
         error_messages={"required": "Enter the main child’s second name"},
     )
     child_date_of_birth = past_date("Main child date of birth", help_text="For example, 27 3 2015")
-    other_children = forms.CharField(
+    other_children = LongTextField(
         label="Other children",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=_limit("other_children"),
+        rows=3,
         help_text="Names and dates of birth of the other children in the family",
     )
-    address = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
+    address = LongTextField(
+        label="Address",
+        max_length=_limit("address"),
+        rows=3,
         error_messages={"required": "Enter the family’s address"},
     )
     postcode = forms.CharField(
@@ -65,9 +73,10 @@ class DemographicsFields(forms.ModelForm):
         help_text="Who made the referral to Early Help, for example the school",
         error_messages={"required": "Enter who the notifier is"},
     )
-    reason_for_referral = forms.CharField(
+    reason_for_referral = LongTextField(
         label="Reason for referral",
-        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=_limit("reason_for_referral"),
+        rows=5,
         error_messages={"required": "Enter the reason for referral"},
     )
     date_referred = past_date("Date referred")
@@ -224,10 +233,10 @@ class DecisionForm(VersionedForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether the case is progressing"},
     )
-    decline_reason = forms.CharField(
+    decline_reason = LongTextField(
         label="Reason for declining",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=_limit("decline_reason"),
         help_text="Please also contact the EHPS team to discuss this",
     )
     waiting_list = forms.TypedChoiceField(
@@ -304,9 +313,10 @@ class CloseForm(VersionedForm):
         empty_label=None,
         error_messages={"required": "Select the outcome of involvement"},
     )
-    closure_summary = forms.CharField(
+    closure_summary = LongTextField(
         label="Closure summary",
-        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=_limit("closure_summary"),
+        rows=8,
         help_text="What work was done with the family, what changed, and why the case is closing",
         error_messages={"required": "Enter a closure summary"},
     )
@@ -324,9 +334,9 @@ class ArchiveForm(VersionedForm):
 class UnarchiveForm(VersionedForm):
     tracked_fields = ["status"]
 
-    reason = forms.CharField(
+    reason = LongTextField(
         label="Why are you undoing the archive?",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=_limit("archive_undone_reason"),
         error_messages={"required": "Enter the reason for undoing the archive"},
     )
 

@@ -122,11 +122,11 @@ class Case(models.Model):
     child_first_name = models.CharField("Main child first name", max_length=100)
     child_last_name = models.CharField("Main child second name", max_length=100)
     child_date_of_birth = models.DateField("Main child date of birth")
-    other_children = models.TextField("Other children", blank=True)
-    address = models.TextField()
+    other_children = models.CharField("Other children", max_length=1000, blank=True)
+    address = models.CharField(max_length=500)
     postcode = models.CharField(max_length=10)
     notifier = models.CharField(max_length=200)
-    reason_for_referral = models.TextField("Reason for referral")
+    reason_for_referral = models.CharField("Reason for referral", max_length=4000)
     date_referred = models.DateField("Date referred")
     referred_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals"
@@ -140,7 +140,7 @@ class Case(models.Model):
         choices=Progressing.choices,
         blank=True,
     )
-    decline_reason = models.TextField("Reason for declining", blank=True)
+    decline_reason = models.CharField("Reason for declining", max_length=2000, blank=True)
     waiting_list = models.BooleanField("Is the case subject to a waiting list", null=True)
     predicted_start_date = models.DateField("Predicted date work will start", null=True, blank=True)
     date_worker_appointed = models.DateField("Date worker appointed", null=True, blank=True)
@@ -174,7 +174,7 @@ class Case(models.Model):
         null=True,
         blank=True,
     )
-    closure_summary = models.TextField("Closure summary", blank=True)
+    closure_summary = models.CharField("Closure summary", max_length=4000, blank=True)
     archived_at = models.DateTimeField("Archive date", null=True, blank=True)
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -184,7 +184,9 @@ class Case(models.Model):
         related_name="+",
     )
 
-    archive_undone_reason = models.TextField("Reason the archive was undone", blank=True)
+    archive_undone_reason = models.CharField(
+        "Reason the archive was undone", max_length=1000, blank=True
+    )
 
     created_at = models.DateTimeField(default=timezone.now)
     modified_at = models.DateTimeField(default=timezone.now)

@@ -162,29 +162,77 @@ def edit_case(request, thrive_id):
     )
 
 
+def _already_decided(request, case):
+    """The answer to a manager who lost the race to record the decision (or opened a link to
+    a case decided since): who decided and when, not "Page not found"."""
+    decision = (
+        AuditEvent.objects.filter(
+            object_type="cases.case", object_id=str(case.pk), action="case_decision_recorded"
+        )
+        .select_related("user")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return render(
+        request,
+        "cases/already_decided.html",
+        {
+            "case": case,
+            "by": decision.user if decision else case.modified_by,
+            "at": decision.at if decision else case.modified_at,
+        },
+        status=409 if request.method == "POST" else 200,
+    )
+
+
 @role_required(Role.SERVICE_MANAGER)
 def decide(request, thrive_id):
     case = get_case(request, thrive_id)
+    if (
+        case.response_date
+        and not services.may(request.user, "decide", case)
+        and Role.SERVICE_MANAGER in services.roles_on_case(request.user, case)
+    ):
+        return _already_decided(request, case)
     _require(request, "decide", case)
     form = DecisionForm(request.POST or None, case=case)
 
     def perform(form):
         data = form.cleaned_data
-        services.record_decision(
-            case,
-            by=request.user,
-            version=data["version"],
-            response_date=data["response_date"],
-            progressing=data["progressing"],
-            decline_reason=data.get("decline_reason", ""),
-            waiting_list=data.get("waiting_list"),
-            predicted_start_date=data.get("predicted_start_date"),
-            request=request,
-        )
+        try:
+            services.record_decision(
+                case,
+                by=request.user,
+                version=data["version"],
+                response_date=data["response_date"],
+                progressing=data["progressing"],
+                decline_reason=data.get("decline_reason", ""),
+                waiting_list=data.get("waiting_list"),
+                predicted_start_date=data.get("predicted_start_date"),
+                request=request,
+            )
+        except services.StaleCase as conflict:
+            # Someone decided between this request reading the case and writing it.
+            if not services.may(request.user, "decide", conflict.current):
+                raise _DecidedMeanwhile(conflict.current) from conflict
+            raise
 
-    return _versioned_action(
-        request, case, form, "cases/decide.html", perform, success="The decision has been saved."
-    )
+    try:
+        return _versioned_action(
+            request,
+            case,
+            form,
+            "cases/decide.html",
+            perform,
+            success="The decision has been saved.",
+        )
+    except _DecidedMeanwhile as lost:
+        return _already_decided(request, lost.case)
+
+
+class _DecidedMeanwhile(Exception):
+    def __init__(self, case):
+        self.case = case
 
 
 @role_required(Role.SERVICE_MANAGER)

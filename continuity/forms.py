@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils import timezone
 
-from thrive.ui.govuk_forms import GovukDateField, GovukTimeField
+from thrive.ui.govuk_forms import GovukDateField, GovukTimeField, LongTextField
 
 from .models import Downtime
 
@@ -26,7 +26,7 @@ class StartReadOnlyForm(forms.ModelForm):
     class Meta:
         model = Downtime
         fields = ["reason", "close_portal", "portal_contacts"]
-        widgets = {"portal_contacts": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"portal_contacts": LongTextField}
 
     def clean(self):
         data = super().clean()

@@ -39,8 +39,9 @@ class Downtime(models.Model):
         "Show the portal holding page to health partners",
         default=True,
     )
-    portal_contacts = models.TextField(
+    portal_contacts = models.CharField(
         "Contact numbers for telephone referrals",
+        max_length=1000,
         blank=True,
         help_text="Shown on the portal holding page.",
     )
@@ -124,8 +125,9 @@ class DowntimeRecord(models.Model):
     nature_of_work = models.CharField(
         "Nature of Work Undertaken", max_length=20, choices=NatureOfWork.choices
     )
-    details = models.TextField(
+    details = models.CharField(
         "What was done",
+        max_length=5000,
         help_text="Everything that will need entering into Thrive: who, what was said or "
         "decided, dates, and what should happen next.",
     )

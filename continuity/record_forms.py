@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases.models import normalise_thrive_id
 from thrive.models import Service
-from thrive.ui.govuk_forms import GovukDateField, GovukTimeField
+from thrive.ui.govuk_forms import GovukDateField, GovukTimeField, LongTextField
 from thrive.ui.tables import display
 
 from . import records
@@ -73,10 +73,11 @@ class DowntimeRecordForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the nature of work undertaken"},
     )
-    details = forms.CharField(
+    details = LongTextField(
         label="What was done",
         help_text=DowntimeRecord._meta.get_field("details").help_text,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=DowntimeRecord._meta.get_field("details").max_length,
+        rows=8,
         error_messages={"required": "Enter what was done"},
     )
     sent_to = ServiceChoiceField(

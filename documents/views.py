@@ -199,7 +199,6 @@ def _file_response(request, document: Document, version: DocumentVersion, *, inl
         response["Content-Security-Policy"] = PREVIEW_CSP
         response["X-Frame-Options"] = "DENY"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     audit.record(
         request,
         "document_previewed" if inline else "document_downloaded",

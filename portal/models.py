@@ -117,8 +117,8 @@ class Task(models.Model):
 
     child_name = models.CharField("child’s name", max_length=200)
     child_date_of_birth = models.DateField("date of birth")
-    child_address = models.TextField("address")
-    comments = models.TextField(blank=True)
+    child_address = models.CharField("address", max_length=500)
+    comments = models.CharField(max_length=2000, blank=True)
     requested_on = models.DateField(default=timezone.localdate)
     required_by = models.DateField(default=default_required_by)
 
@@ -135,7 +135,7 @@ class Task(models.Model):
     )
     department = models.CharField(max_length=200, blank=True)
     telephone = models.CharField(max_length=40, blank=True)
-    sender_address = models.TextField("address of sender", blank=True)
+    sender_address = models.CharField("address of sender", max_length=500, blank=True)
 
     work_group = models.ForeignKey(WorkGroup, on_delete=models.PROTECT, related_name="portal_tasks")
     clinician = models.ForeignKey(
@@ -157,9 +157,9 @@ class Task(models.Model):
         related_name="+",
     )
     declined_at = models.DateTimeField(null=True, blank=True)
-    decline_reason = models.TextField(blank=True)
+    decline_reason = models.CharField(max_length=2000, blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
-    retraction_reason = models.TextField(blank=True)
+    retraction_reason = models.CharField(max_length=2000, blank=True)
     # Counter Signatory: the work group's manager reviews and counter-signs
     # (portal/delegation/countersign.py).
     countersigned_by = models.ForeignKey(
@@ -265,7 +265,7 @@ class TaskEvent(models.Model):
     to_work_group = models.ForeignKey(
         WorkGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    note = models.TextField(blank=True)
+    note = models.CharField(max_length=2000, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -333,7 +333,7 @@ class AutomaticReply(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="automatic_reply"
     )
-    message = models.TextField()
+    message = models.CharField(max_length=2000)
     starts = models.DateField()
     ends = models.DateField()
     redirect_to = models.ForeignKey(

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
+from thrive.forms import PASSWORD_INPUT_MAX_LENGTH
 from thrive.models import User, normalise_username
 
 from .services import QUESTION_COUNT, SUGGESTED_QUESTIONS, normalise_answer
@@ -21,8 +22,12 @@ def password_field(label: str, *, autocomplete: str, required_message: str, help
         label=label,
         strip=False,
         help_text=help_text,
+        max_length=PASSWORD_INPUT_MAX_LENGTH,
         widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
-        error_messages={"required": required_message},
+        error_messages={
+            "required": required_message,
+            "max_length": f"{label} must be {PASSWORD_INPUT_MAX_LENGTH:,} characters or fewer",
+        },
     )
 
 

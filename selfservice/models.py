@@ -251,7 +251,7 @@ class AccountRequest(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     dbs_check_date = models.DateField("DBS check date", null=True, blank=True)
     new_organisation = models.CharField(max_length=200, blank=True)
-    details = models.TextField(blank=True)
+    details = models.CharField(max_length=2000, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -260,7 +260,7 @@ class AccountRequest(models.Model):
         related_name="account_requests_decided",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reason = models.TextField(blank=True)
+    decision_reason = models.CharField(max_length=1000, blank=True)
 
     objects = AccountRequestQuerySet.as_manager()
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from thrive.models import Service, User, WorkGroup, add_years, normalise_username
-from thrive.ui.govuk_forms import GovukDateField
+from thrive.ui.govuk_forms import GovukDateField, LongTextField
 
 from .account_requests import Kind, people_in, roles_for, suggest_username
 from .models import AccountRequest
@@ -71,7 +71,7 @@ class NewAccountRequestForm(forms.ModelForm):
             "job_title": {"required": "Enter their job title"},
             "role": {"required": "Choose their role in Thrive"},
         }
-        widgets = {"details": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"details": LongTextField}
 
     dbs_check_date = GovukDateField(
         label="DBS check date",
@@ -106,7 +106,7 @@ class ChangeRequestForm(forms.ModelForm):
             "details": "Do not include information about children or families",
         }
         error_messages = {"person": {"required": "Choose whose account to change"}}
-        widgets = {"details": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"details": LongTextField}
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,7 +137,7 @@ class PersonRequestForm(forms.ModelForm):
         fields = ["person", "details"]
         labels = {"person": "Whose account?"}
         error_messages = {"person": {"required": "Choose whose account"}}
-        widgets = {"details": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"details": LongTextField}
 
     REASONS = {
         Kind.SUSPENSION: ("Reason for the suspension", True),
@@ -188,12 +188,12 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether to approve or reject the request"},
     )
-    reason = forms.CharField(
+    reason = LongTextField(
         label="Reason",
         required=False,
         help_text="Needed if you reject the request: the requester will see it",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
+        max_length=AccountRequest._meta.get_field("decision_reason").max_length,
+        rows=3,
     )
 
     def __init__(self, *args, account_request: AccountRequest, **kwargs):

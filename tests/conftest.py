@@ -105,3 +105,14 @@ def _celery_runs_tasks_inline():
 def _fast_password_hashing(settings):
     """Tests make many accounts; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def nine_am():
+    """The clock fixed at 09:00 on 1 December 2026 (shift it with `nine_am.shift(...)`)."""
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=UTC), tick=False) as clock:
+        yield clock

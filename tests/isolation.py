@@ -205,14 +205,56 @@ for _name in ("portal:form_type", "portal:form_type_change", "portal:form_type_a
     NOT_OBJECT_URLS[_name] = "council-wide form definitions; administrators only"
 
 
-def parameterised_url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
-    """The names of every URL pattern (at any depth) whose route takes parameters."""
+def url_names(
+    resolver: URLResolver | None = None, prefix: str = "", *, parameterised: bool = False
+) -> set[str]:
+    """The names of every URL pattern (at any depth), or only those whose route takes
+    parameters."""
     resolver = resolver or get_resolver()
     names = set()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
-            names |= parameterised_url_names(entry, namespace)
-        elif isinstance(entry, URLPattern) and entry.pattern.regex.groups:
+            names |= url_names(entry, namespace, parameterised=parameterised)
+        elif isinstance(entry, URLPattern) and (entry.pattern.regex.groups or not parameterised):
             names.add(f"{prefix}{entry.name}" if entry.name else repr(entry.pattern))
     return names
+
+
+def parameterised_url_names() -> set[str]:
+    return url_names(parameterised=True)
+
+
+def own_kwargs(url_name: str, world: World) -> list[dict]:
+    """The kwargs that reach `world`'s own objects at `url_name` (one set per page, more
+    than one for a URL that names a report or list)."""
+    if url_name in OBJECT_URLS:
+        return [OBJECT_URLS[url_name].kwargs(world)]
+    return NOT_OBJECT_KWARGS.get(url_name, lambda world: [{}])(world)
+
+
+def _reports(world):
+    from cases.reports import REPORTS
+
+    return [{"slug": slug} for slug in REPORTS]
+
+
+def _reference_items(world):
+    from cases.models import KeyReason
+
+    return [{"kind": "key-reasons", "pk": KeyReason.objects.first().pk}]
+
+
+def _form_types(world):
+    return [{"pk": world.task.form_id}]
+
+
+NOT_OBJECT_KWARGS = {
+    "cases:report": _reports,
+    "cases:reference_list": lambda world: [{"kind": "key-reasons"}, {"kind": "outcomes"}],
+    "cases:reference_item": _reference_items,
+    "selfservice:invitation": lambda world: [{"token": "not-a-real-invitation"}],
+    "portal:form_type": _form_types,
+    "portal:form_type_change": _form_types,
+    "portal:form_type_active": _form_types,
+}

@@ -1,12 +1,25 @@
+from allauth.account.fields import PasswordField
 from allauth.account.forms import LoginForm
 from django import forms
 
 from .models import AuditEvent, User, normalise_username
 
+# Far above the longest password the AUP allows: only hostile input is longer.
+PASSWORD_INPUT_MAX_LENGTH = 1000
+
 
 class SignInForm(LoginForm):
     """Username and password. Accepts the forms people type from the old guidance
     (`KLZ\\bloggj01`, `bloggj01@klz.org.uk`) and any case."""
+
+    password = PasswordField(
+        label="Password",
+        autocomplete="current-password",
+        max_length=PASSWORD_INPUT_MAX_LENGTH,
+        error_messages={
+            "max_length": f"Password must be {PASSWORD_INPUT_MAX_LENGTH:,} characters or fewer"
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

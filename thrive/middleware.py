@@ -1,5 +1,6 @@
-"""Request-wide rules: a request id for the audit trail, session time limits, the second
-factor for the roles that need one, and the Acceptable Use Policy gate."""
+"""Request-wide rules: a request id for the audit trail, pages never cached for signed-in
+people, session time limits, the second factor for the roles that need one, and the
+Acceptable Use Policy gate."""
 
 import re
 import time
@@ -43,6 +44,24 @@ class RequestIdMiddleware:
         request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
+        return response
+
+
+class PrivatePagesMiddleware:
+    """Nothing sent to a signed-in person is kept by the browser or any cache between: every
+    page, list, report, export and download has children's data, and a council PC is shared.
+    One rule here, so no view can forget it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Before and after: the answer to signing out (or timing out) is still to someone who
+        # was signed in, and the answer to signing in is to someone who now is.
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in or request.user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
         return response
 
 

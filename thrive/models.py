@@ -474,3 +474,18 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {', '.join(self.to)} ({self.status})"
+
+
+class FailedSignIn(models.Model):
+    """One wrong password or code for an account, kept in the database so that restarting or
+    flushing the cache unlocks nobody (thrive/lockout.py counts them). `key` is the normalised
+    username: the same count whichever page, address or Host header the guess came from."""
+
+    key = models.CharField(max_length=254)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"])]
+
+    def __str__(self):
+        return f"{self.key} at {self.at:%Y-%m-%d %H:%M:%S}"

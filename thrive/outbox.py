@@ -8,6 +8,7 @@ import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -65,6 +66,14 @@ def _ask_worker(pk: int) -> None:
         log.warning("Could not queue outbox email %s; the periodic sweep will send it", pk)
 
 
+def message_id(email: OutboxEmail) -> str:
+    """The same Message-ID on every attempt at one row. Delivery is at least once: a worker
+    killed after the mail server took the email but before the row was marked sent sends it
+    again, and mail clients and servers drop the copy that carries the same Message-ID."""
+    domain = urlsplit(settings.SITE_URL).hostname or "thrive.invalid"
+    return f"<outbox.{email.pk}.{email.created_at:%Y%m%d%H%M%S%f}@{domain}>"
+
+
 def send_one(pk: int) -> bool:
     """Send one pending email if it is due. Safe to call twice: the row is locked and marked
     sent in the same transaction, so a second caller finds nothing to do."""
@@ -82,6 +91,7 @@ def send_one(pk: int) -> bool:
                 body=email.body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=email.to,
+                headers={"Message-ID": message_id(email)},
             ).send()
         except Exception as error:
             email.attempts += 1

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit
+from . import audit, lockout
 from .models import AcceptableUsePolicy, PolicyAcceptance, User
 
 
@@ -29,6 +29,15 @@ def accept_policy(
     return acceptance
 
 
+def second_factor_passed(request, device) -> None:
+    """The session has passed its second factor: mark it verified and give it a new key, as
+    signing in does after the password, so a session id learnt before this step (from a
+    shared PC, a log, a fixation attempt) is worth nothing after it. Every path that verifies
+    a second factor (an authenticator app, an emailed code) comes through here."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 def pending_totp_device(user: User) -> TOTPDevice:
     """The unconfirmed authenticator being set up, created on first visit and reused so that
     reloading the page does not change the QR code under the person's feet."""
@@ -46,18 +55,24 @@ def confirm_totp_device(user: User, *, token: str, request) -> bool:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    otp_login(request, device)
+    second_factor_passed(request, device)
     audit.record(request, "second_factor_added", user, user=user)
     return True
 
 
 def verify_second_factor(user: User, *, token: str, request) -> bool:
-    """Check a code against the person's authenticators; django-otp throttles repeated
-    failures per device."""
+    """Check a code against the person's authenticators. A wrong code counts towards the
+    account's sign-in lock (thrive/lockout.py), as a wrong password does; on top of that
+    django-otp throttles repeated failures per device."""
+    attempt = lockout.begin(user.username)
+    if attempt is None:
+        audit.record(request, "second_factor_failed", user, user=user, note="account locked")
+        return False
     for device in TOTPDevice.objects.filter(user=user, confirmed=True):
         verified, _ = device.verify_is_allowed()
         if verified and device.verify_token(token):
-            otp_login(request, device)
+            attempt.succeeded()
+            second_factor_passed(request, device)
             audit.record(request, "second_factor_verified", user, user=user)
             return True
     audit.record(request, "second_factor_failed", user, user=user)

@@ -25,3 +25,11 @@ def purge_sent_outbox(days: int = 90) -> int:
         status=OutboxEmail.Status.SENT, sent_at__lt=cutoff
     ).delete()
     return deleted
+
+
+@shared_task
+def purge_failed_sign_ins() -> int:
+    """Failed sign-ins older than the lock's window no longer count."""
+    from . import lockout
+
+    return lockout.purge()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from . import audit, registry, services
+from . import audit, lockout, registry, services
 from .access import role_required
 from .forms import AcceptPolicyForm, AuditFilterForm, TokenForm
 from .middleware import SESSION_LAST_SEEN, session_seconds_left
@@ -115,7 +115,10 @@ def second_factor_verify(request):
         ):
             return redirect(_next_url(request))
         form.add_error(
-            "token", "That code is not right, or too many tries: wait a moment and try again"
+            "token",
+            lockout.LOCKED_MESSAGE
+            if lockout.is_locked(request.user.username)
+            else "That code is not right, or too many tries: wait a moment and try again",
         )
     return render(
         request, "thrive/second_factor_verify.html", {"form": form, "next": _next_url(request, "")}
@@ -135,6 +138,17 @@ def session_status(request):
     if not request.user.is_authenticated:
         return JsonResponse({"seconds_left": 0})
     return JsonResponse({"seconds_left": session_seconds_left(request)})
+
+
+def csrf_failure(request, reason=""):
+    """The form's security check failed (CSRF_FAILURE_VIEW): the page was open from before
+    a sign-in or sign-out, or too long. Nothing was saved; say how to send it again."""
+    return render(
+        request,
+        "403_csrf.html",
+        {"reference": getattr(request, "request_id", "")},
+        status=403,
+    )
 
 
 def session_timed_out(request):

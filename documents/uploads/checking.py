@@ -115,7 +115,7 @@ def check_upload(uploaded_file) -> CheckedUpload:
     if found == "zip":
         found = check_office_package(uploaded_file, size)
     elif found == "ole":
-        found = check_compound_file(uploaded_file)
+        found = check_compound_file(uploaded_file, extension=extension_of(name))
     kind, content_type, extensions = FORMATS[found]
     extension = extension_of(name)
     if extension not in extensions:

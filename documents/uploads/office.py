@@ -188,7 +188,15 @@ def _read_part(package: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
-def check_compound_file(file) -> str:
+# What a damaged compound file was meant to be, by its name: old Excel and PowerPoint files
+# are compound files too, and calling a damaged .xls "a Word document" misleads.
+_COMPOUND_LABELS = {
+    ".xls": "an Excel workbook",
+    ".ppt": "a PowerPoint presentation",
+}
+
+
+def check_compound_file(file, *, extension: str = "") -> str:
     """Check an OLE compound file that should be a legacy Word .doc; return "doc".
 
     Encrypted .docx and .xlsx files are compound files too (an EncryptedPackage stream), so
@@ -197,7 +205,8 @@ def check_compound_file(file) -> str:
     try:
         document = olefile.OleFileIO(file)
     except Exception as error:  # olefile raises many kinds of error on damaged files
-        raise UploadRefused(refusals.damaged("a Word document"), code="damaged") from error
+        label = _COMPOUND_LABELS.get(extension, "a Word document")
+        raise UploadRefused(refusals.damaged(label), code="damaged") from error
     with document:
         paths = [[part.lower() for part in path] for path in document.listdir(True, True)]
         parts = {part for path in paths for part in path}

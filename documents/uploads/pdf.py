@@ -1,4 +1,5 @@
-"""PDFs: refuse those that can run code, start programs, carry other files, or are encrypted.
+"""PDFs: refuse those that can run code, start programs, act when opened, send or open other
+files, carry other files, or are encrypted.
 
 A PDF is read as a stream of bytes, never parsed into memory. Dictionary keys are looked for
 in the raw bytes — spelled plainly or with the #xx escapes PDF allows (/J#61vaScript) — and
@@ -41,7 +42,24 @@ def _names(*words: str) -> re.Pattern:
 
 
 # Longest first, so that /JS does not shadow /JavaScript and /EmbeddedFile shadows nothing.
-_RISKY = _names("JavaScript", "JS", "Launch", "EmbeddedFiles", "EmbeddedFile", "RichMedia")
+# Browsers ignore most of these; Acrobat and Reader act on them: XFA forms (their own
+# scripting), additional actions (/AA: run on opening a page, a field, closing), and actions
+# that submit the form somewhere or open another or a remote file (/GoToR, /GoToE,
+# /ImportData). Plain links (/URI) are what ordinary PDFs carry and are allowed.
+_RISKY = _names(
+    "JavaScript",
+    "JS",
+    "Launch",
+    "EmbeddedFiles",
+    "EmbeddedFile",
+    "RichMedia",
+    "XFA",
+    "AA",
+    "SubmitForm",
+    "ImportData",
+    "GoToR",
+    "GoToE",
+)
 _STRUCTURE = _names("Encrypt", "ObjStm")
 _REFUSALS = {
     "JavaScript": (refusals.PDF_JAVASCRIPT, "pdf_javascript"),
@@ -50,6 +68,12 @@ _REFUSALS = {
     "EmbeddedFiles": (refusals.PDF_EMBEDDED, "pdf_embedded_file"),
     "EmbeddedFile": (refusals.PDF_EMBEDDED, "pdf_embedded_file"),
     "RichMedia": (refusals.PDF_EMBEDDED, "pdf_embedded_file"),
+    "XFA": (refusals.PDF_XFA, "pdf_xfa"),
+    "AA": (refusals.PDF_ACTIONS, "pdf_actions"),
+    "SubmitForm": (refusals.PDF_ACTIONS, "pdf_actions"),
+    "ImportData": (refusals.PDF_ACTIONS, "pdf_actions"),
+    "GoToR": (refusals.PDF_ACTIONS, "pdf_actions"),
+    "GoToE": (refusals.PDF_ACTIONS, "pdf_actions"),
 }
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/<>\[\]()]+)")
 _FLATE = re.compile(rb"^\[?\s*/(FlateDecode|Fl)\s*\]?$")

@@ -69,6 +69,14 @@ PDF_LAUNCH = (
     "The selected PDF contains an action that opens another program. "
     "Print or save it as a new PDF and upload that"
 )
+PDF_XFA = (
+    "The selected PDF is an XFA form, which can run code when it is opened. "
+    "Print or save it as a new PDF and upload that"
+)
+PDF_ACTIONS = (
+    "The selected PDF contains actions that run by themselves, send the form somewhere or "
+    "open other files. Print or save it as a new PDF and upload that"
+)
 PDF_EMBEDDED = (
     "The selected PDF has other files attached inside it. "
     "Upload a copy of the PDF without the attachments, and the attached files separately"
@@ -120,6 +128,38 @@ def _megabytes(size: int) -> str:
     # 15 MiB reads as "15 MB" to people; show a decimal only when the limit is not whole.
     value = size / (1024 * 1024)
     return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+
+
+# For uploads that take no spreadsheets (the portal's Supporting Documentation): the same
+# refusals, naming only what is taken there.
+_WITHOUT_EXCEL = {
+    NOT_ALLOWED: "not a Word, PDF, JPG or PNG file",
+    WRONG_TYPE: "The selected file must be a Word document, PDF, JPG or PNG",
+    NO_EXTENSION: (
+        "The name of the selected file must end in .doc, .docx, .pdf, .jpg, .jpeg or .png"
+    ),
+    OLD_EXCEL: (
+        "The selected file is an Excel workbook (.xls), and spreadsheets cannot be attached "
+        "here. Save it as a PDF and upload that"
+    ),
+    OPEN_DOCUMENT: (
+        "The selected file is an OpenDocument file (from LibreOffice or similar). "
+        "Save it as a Word document (.docx) or a PDF and upload that"
+    ),
+    MACROS: (
+        "The selected file contains macros. "
+        "Save a copy without macros, as a .docx file, and upload that"
+    ),
+    damaged(): damaged("a Word, PDF, JPG or PNG file"),
+    damaged("a Word document or Excel spreadsheet"): damaged("a Word document"),
+}
+
+
+def without_excel(message: str) -> str:
+    """`message` reworded for an upload that takes Word, PDF, JPG and PNG only."""
+    if message in _WITHOUT_EXCEL:
+        return _WITHOUT_EXCEL[message]
+    return message.replace(NOT_ALLOWED, _WITHOUT_EXCEL[NOT_ALLOWED])
 
 
 class UploadRefused(Exception):

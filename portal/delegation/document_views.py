@@ -90,7 +90,6 @@ def download_document(request, pk, document_pk):
         stored, as_attachment=True, filename=document.name, content_type=document.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     audit.record(request, "portal_document_downloaded", document)
     return response
 
@@ -108,6 +107,5 @@ def print_pdf(request, pk):
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf_filename(task)}"'
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     audit.record(request, "printed", task, note=f"PDF in {took:.2f}s")
     return response

@@ -8,9 +8,9 @@ from django import forms
 
 from documents.fields import SafeFileField
 from thrive.models import Role, User, WorkGroup
-from thrive.ui.govuk_forms import GovukDateField
+from thrive.ui.govuk_forms import GovukDateField, LongTextField
 
-from ..models import FormDefinition, default_required_by
+from ..models import FormDefinition, Task, default_required_by
 
 
 class TaskForm(forms.Form):
@@ -22,9 +22,10 @@ class TaskForm(forms.Form):
     child_date_of_birth = GovukDateField(
         label="Date of birth", allow_future=False, help_text="For example, 10 2 2013"
     )
-    child_address = forms.CharField(
+    child_address = LongTextField(
         label="Address",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=Task._meta.get_field("child_address").max_length,
+        rows=3,
         error_messages={"required": "Enter the child’s address"},
     )
     form = forms.ModelChoiceField(
@@ -38,10 +39,11 @@ class TaskForm(forms.Form):
         allow_past=False,
         help_text="6 weeks from today is the statutory timeframe for health advice.",
     )
-    comments = forms.CharField(
+    comments = LongTextField(
         label="Comments",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=Task._meta.get_field("comments").max_length,
+        rows=3,
         help_text="Shown to the health partner. For example, Please complete the report",
     )
     work_group = forms.ModelChoiceField(
@@ -61,8 +63,11 @@ class TaskForm(forms.Form):
     telephone = forms.CharField(
         label="Your telephone", max_length=40, required=False, widget=forms.TextInput()
     )
-    sender_address = forms.CharField(
-        label="Your address", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    sender_address = LongTextField(
+        label="Your address",
+        required=False,
+        max_length=Task._meta.get_field("sender_address").max_length,
+        rows=3,
     )
 
     def __init__(self, *args, **kwargs):
@@ -112,10 +117,9 @@ class ChoosePersonForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = LongTextField(
         label="Reason",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=Task._meta.get_field("decline_reason").max_length,
         error_messages={"required": "Enter the reason"},
     )
 
@@ -153,6 +157,7 @@ class SupportingDocumentForm(forms.Form):
     The portal takes Word, PDF, JPG and PNG: the shared checks also accept Excel, refused here."""
 
     file = SafeFileField(
+        takes_spreadsheets=False,
         label="Upload a file",
         help_text="Word, PDF, JPG or PNG, up to 15 MB. Attach files one at a time.",
         widget=forms.FileInput(attrs={"accept": ".doc,.docx,.pdf,.jpg,.jpeg,.png"}),

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from thrive import audit
 from thrive.models import User, WorkGroup
-from thrive.ui.govuk_forms import GovukDateField
+from thrive.ui.govuk_forms import GovukDateField, LongTextField
 
 from ..models import AutomaticReply
 from .services import TaskActionRefused
@@ -89,9 +89,9 @@ def turn_off_automatic_reply(*, by: User, request=None) -> None:
 
 
 class AutomaticReplyForm(forms.Form):
-    message = forms.CharField(
+    message = LongTextField(
         label="Message",
-        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=AutomaticReply._meta.get_field("message").max_length,
         help_text="For example, I am on leave until 4 December. Please send new tasks to …",
         error_messages={"required": "Enter the message"},
     )

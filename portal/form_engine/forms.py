@@ -16,6 +16,7 @@ class FormTypeForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200)
     definition = forms.CharField(
         label="Definition (JSON)",
+        max_length=200_000,  # room for the longest forms; only hostile input is longer
         widget=forms.Textarea(attrs={"rows": 25, "spellcheck": "false"}),
         help_text="Numbered sections of fields. Field ids are lower case letters, digits and _.",
     )

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from thrive import lockout
 from thrive.outbox import queue_email
 
 from ..models import EmailCodeDevice
@@ -94,13 +95,23 @@ def code_state(device: EmailCodeDevice, now=None) -> CodeState:
 
 
 def check_code(device: EmailCodeDevice, token: str) -> bool:
-    """True once for the right code while it is live; each wrong try counts."""
+    """True once for the right code while it is live. Each wrong try counts twice: against
+    this code (PORTAL_CODE_TRIES) and towards the account's sign-in lock (thrive/lockout.py),
+    with wrong passwords and authenticator codes, so asking for new codes does not buy more
+    guesses. While the account is locked no code is checked. A registration not yet
+    confirmed has no account to lock (its code has only its own tries)."""
     token = re.sub(r"\s+", "", token or "")
+    user = device.user
+    attempt = lockout.begin(user.username) if user.is_active else lockout.NOT_COUNTED
+    if attempt is None:
+        return False
     with transaction.atomic():
         fresh = EmailCodeDevice.objects.select_for_update().get(pk=device.pk)
         if code_state(fresh) != CodeState.LIVE:
+            attempt.succeeded()  # no guess: an expired or used code cannot be right
             ok = False
         elif constant_time_compare(fresh.digest, _digest(fresh, token)):
+            attempt.succeeded()
             fresh.digest, fresh.valid_until = "", None
             fresh.save(update_fields=["digest", "valid_until"])
             ok = True
@@ -115,6 +126,8 @@ def check_code(device: EmailCodeDevice, token: str) -> bool:
 
 def refusal(device: EmailCodeDevice) -> str:
     """What to tell someone whose code did not work."""
+    if device.user.is_active and lockout.is_locked(device.user.username):
+        return lockout.LOCKED_MESSAGE
     state = code_state(device)
     if state == CodeState.USED_UP:
         return "Too many wrong codes. Select “please send me a new code”"

@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from selfservice import services as selfservice
 from selfservice.forms import ChangePasswordForm
 from selfservice.views import rules_context
-from thrive import audit
+from thrive import audit, lockout
 from thrive.middleware import needs_second_factor
 from thrive.models import Membership, Role, User, WorkGroup
 from thrive.services import verify_second_factor
@@ -95,7 +95,7 @@ def sign_in(request):
                 password=password,
             )
         except ValidationError:
-            form.add_error(None, "Too many failed attempts. Wait 15 minutes and try again")
+            form.add_error(None, lockout.LOCKED_MESSAGE)
         else:
             if user is None or person is None or user.pk != person.pk:
                 form.add_error(None, "Enter the email address and password of your account")
@@ -141,7 +141,12 @@ def sign_in_code(request):
             if use_app:
                 if verify_second_factor(user, token=code, request=request):
                     return redirect(_next(request))
-                form.add_error("code", "That code is not right. Enter the code your app shows now")
+                form.add_error(
+                    "code",
+                    lockout.LOCKED_MESSAGE
+                    if lockout.is_locked(user.username)
+                    else "That code is not right. Enter the code your app shows now",
+                )
             elif accounts.verify_email_code(user, code=code, request=request):
                 return redirect(_next(request))
             else:
@@ -305,7 +310,15 @@ def forgotten_code(request):
             else:
                 state["tries"] += 1
                 request.session[SESSION_RESET] = state
-                form.add_error("code", _made_up_refusal(state["tries"]))
+                # A real account's wrong codes count towards its sign-in lock; these count
+                # under the address typed, so the lock shows at the same point.
+                lockout.begin(state["email"])
+                form.add_error(
+                    "code",
+                    lockout.LOCKED_MESSAGE
+                    if lockout.is_locked(state["email"])
+                    else _made_up_refusal(state["tries"]),
+                )
     return render(
         request, "portal/account/forgotten_code.html", {"form": form, "email": state["email"]}
     )

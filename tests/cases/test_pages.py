@@ -185,15 +185,60 @@ def test_actions_not_allowed_in_this_state_are_not_offered_and_answer_404(
     page = client.get(url("detail", open_case))
 
     assert "Record decision" not in page.text
-    assert client.get(url("decide", open_case)).status_code == 404
     assert client.get(url("archive", open_case)).status_code == 404
+    assert client.get(url("unarchive", open_case)).status_code == 404
+
+
+def decision(form, answer="yes"):
+    return {
+        "version": form.initial["version"],
+        "snapshot": form.initial["snapshot"],
+        "progressing": answer,
+        "waiting_list": "no",
+        **date_fields("response_date", date(2026, 11, 3)),
+    }
+
+
+def test_a_manager_who_lost_the_race_to_decide_sees_who_decided_and_when(
+    client, case, manager, ashford
+):
+    colleague = person(Role.SERVICE_MANAGER, service=ashford, full_name="Priya Shah")
+    client.force_login(manager)
+    mine = client.get(url("decide", case)).context["form"]
+    other = client.__class__()
+    other.force_login(colleague)
+    theirs = other.get(url("decide", case)).context["form"]
+    assert other.post(url("decide", case), decision(theirs)).status_code == 302
+
+    page = client.post(url("decide", case), decision(mine, "pending"))
+
+    assert page.status_code == 409
+    assert "The decision has already been recorded" in page.text
+    assert "Priya Shah recorded the decision at" in page.text
+    assert "Your answer has not been saved" in page.text
+    assert Case.objects.get().status == Status.AWAITING_WORKER
+
+
+def test_opening_record_decision_on_a_decided_case_says_it_was_decided(client, open_case, manager):
+    client.force_login(manager)
+
+    page = client.get(url("decide", open_case))
+
+    assert page.status_code == 200
+    assert "The decision has already been recorded" in page.text
+
+
+def test_only_the_services_managers_are_told_the_case_was_decided(client, open_case, worker):
+    client.force_login(worker)
+
+    assert client.get(url("decide", open_case)).status_code == 404
 
 
 def test_a_worker_not_on_the_case_cannot_open_it(client, open_case, other_worker):
     client.force_login(other_worker)
 
     assert client.get(url("detail", open_case)).status_code == 404
-    assert client.get(url("close", open_case)).status_code == 404
+    assert client.get(url("unarchive", open_case)).status_code == 404
 
 
 def test_ehps_edit_demographics_only_until_the_service_decides(client, case, officer, manager):

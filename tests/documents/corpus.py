@@ -200,6 +200,15 @@ GOOD_FILES = [
     GoodFile("doc-legacy", "Old assessment.doc", legacy_doc, "word", ".doc"),
     GoodFile("pdf-hand-written", "Referral.pdf", pdf, "pdf", ".pdf"),
     GoodFile("pdf-object-stream", "Compressed.pdf", pdf_with_object_stream, "pdf", ".pdf"),
+    GoodFile(
+        "pdf-with-a-web-link",
+        "Leaflet.pdf",
+        lambda: pdf(
+            _object(b"/Type /Annot /Subtype /Link", b"/A << /S /URI /URI (https://example.org) >>")
+        ),
+        "pdf",
+        ".pdf",
+    ),  # fmt: skip
     GoodFile("pdf-weasyprint", "Care plan.PDF", weasyprint_pdf, "pdf", ".pdf"),
     GoodFile("jpeg", "photo.jpg", jpeg, "image", ".jpg"),
     GoodFile("jpeg-exif", "IMG_0001.JPEG", lambda: jpeg(gps=True, orientation=6), "image", ".jpeg"),
@@ -575,7 +584,7 @@ BAD_FILES = [
         "pdf-javascript-escaped-name",
         "form.pdf",
         lambda: pdf(
-            _object(b"/Type /Catalog", b"/AA << /O << /S /J#61va#53cript /J#53 3 0 R >> >>")
+            _object(b"/Type /Catalog", b"/OpenAction << /S /J#61va#53cript /J#53 3 0 R >>")
         ),
         refusals.PDF_JAVASCRIPT,
         "pdf_javascript",
@@ -595,6 +604,61 @@ BAD_FILES = [
         ),
         refusals.PDF_LAUNCH,
         "pdf_launch",
+    ),  # fmt: skip
+    BadFile(
+        "pdf-xfa-form",
+        "form.pdf",
+        lambda: pdf(_object(b"/Type /Catalog", b"/AcroForm << /Fields [] /XFA 3 0 R >>")),
+        refusals.PDF_XFA,
+        "pdf_xfa",
+    ),  # fmt: skip
+    BadFile(
+        "pdf-additional-actions",
+        "form.pdf",
+        lambda: pdf(_object(b"/Type /Page /Parent 2 0 R", b"/AA << /O 4 0 R >>")),
+        refusals.PDF_ACTIONS,
+        "pdf_actions",
+    ),  # fmt: skip
+    BadFile(
+        "pdf-additional-actions-escaped-name",
+        "form.pdf",
+        lambda: pdf(_object(b"/Type /Page /Parent 2 0 R", b"/#41A << /C 4 0 R >>")),
+        refusals.PDF_ACTIONS,
+        "pdf_actions",
+    ),  # fmt: skip
+    BadFile(
+        "pdf-submit-form",
+        "form.pdf",
+        lambda: pdf(
+            _object(
+                b"/Type /Annot /Subtype /Widget", b"/A << /S /SubmitForm /F (https://x.test) >>"
+            )
+        ),
+        refusals.PDF_ACTIONS,
+        "pdf_actions",
+    ),  # fmt: skip
+    BadFile(
+        "pdf-go-to-remote-file",
+        "form.pdf",
+        lambda: pdf(
+            _object(b"/Type /Catalog", b"/OpenAction << /S /GoToR /F (\\\\host\\x.pdf) >>")
+        ),
+        refusals.PDF_ACTIONS,
+        "pdf_actions",
+    ),  # fmt: skip
+    BadFile(
+        "pdf-go-to-embedded-file",
+        "form.pdf",
+        lambda: pdf(_object(b"/Type /Catalog", b"/OpenAction << /S /GoToE /T << /R /C >> >>")),
+        refusals.PDF_ACTIONS,
+        "pdf_actions",
+    ),  # fmt: skip
+    BadFile(
+        "pdf-import-data-in-object-stream",
+        "form.pdf",
+        lambda: pdf_with_object_stream(b"/OpenAction << /S /ImportData /F (data.fdf) >> "),
+        refusals.PDF_ACTIONS,
+        "pdf_actions",
     ),  # fmt: skip
     BadFile(
         "pdf-embedded-file",

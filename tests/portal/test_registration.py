@@ -222,3 +222,34 @@ def test_a_tray_admin_removes_a_member_but_not_themselves(client, group):
 
     assert Membership.objects.filter(pk=own.pk).exists()
     assert not Membership.objects.filter(pk=theirs.pk).exists()
+
+
+@pytest.fixture
+def hashing(monkeypatch):
+    """Which password hashers ran (the slow work whose time an attacker could measure)."""
+    from django.contrib.auth import hashers
+
+    calls = []
+    for hasher in (hashers.MD5PasswordHasher, hashers.PBKDF2PasswordHasher):
+        original = hasher.encode
+
+        def encode(self, password, salt, *args, _original=original, **kwargs):
+            calls.append(self.algorithm)
+            return _original(self, password, salt, *args, **kwargs)
+
+        monkeypatch.setattr(hasher, "encode", encode)
+    return calls
+
+
+def test_registering_an_address_with_an_account_hashes_the_password_as_a_new_one_does(
+    client, trust, hashing
+):
+    register(client, trust, email="new@nhs.example")
+    new_address = list(hashing)
+    person(Role.CLINICIAN, email="taken@nhs.example")
+    hashing.clear()
+
+    register(client.__class__(), trust, email="taken@nhs.example")
+
+    assert new_address
+    assert sorted(hashing) == sorted(new_address)

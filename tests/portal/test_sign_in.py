@@ -139,7 +139,8 @@ def test_five_wrong_codes_use_it_up_even_the_right_one_after(client, clinician):
 
     assert "(4 tries left)" in messages[0]
     assert "(1 tries left)" in messages[3]
-    assert "Too many wrong codes" in after.text
+    # Five wrong codes are also five wrong tries at the account: it is locked for now.
+    assert "Too many failed attempts to sign in" in after.text
     assert client.get(reverse("portal:landing")).status_code == 302
 
 

@@ -6,10 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from documents.uploads import check_upload
+from documents.uploads.refusals import UploadRefused
+from documents.uploads.refusals import damaged as damaged_message
 from portal.delegation import services
 from portal.models import Status, SupportingDocument
 from thrive.models import AuditEvent
 
+from ..documents.cfb import compound_file
 from ..documents.corpus import docx, jpeg, pdf, png, xlsx
 from .conftest import COMPLETE
 
@@ -330,3 +333,31 @@ def test_a_retracted_task_keeps_its_files_read_only(client, clinician, send_offi
     assert client.get(download).status_code == 200
     page = client.get(reverse("portal:task", args=[task.pk]))
     assert "Letter.pdf" in page.text and "Attach or remove files" not in page.text
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("notes.txt", b"plain words", "a plain text file, not a Word, PDF, JPG or PNG file"),
+        ("Figures.xls", compound_file({"Workbook": b"\x09\x08" + b"\x00" * 60}), "as a PDF"),
+        ("scan", pdf(), "must end in .doc, .docx, .pdf, .jpg, .jpeg or .png"),
+    ],
+)  # fmt: skip
+def test_the_portal_refusals_never_offer_excel(
+    client, clinician, task, _storage, name, content, expected
+):
+    client.force_login(clinician)
+
+    page = client.post(documents_url(task), {"file": upload(name, content)})
+
+    assert expected in page.text
+    assert "Excel spreadsheet" not in page.text and ".xlsx" not in page.text
+
+
+def test_a_damaged_xls_is_not_called_a_word_document(db):
+    damaged = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
+
+    with pytest.raises(UploadRefused) as refused:
+        check_upload(upload("Budget.xls", damaged))
+
+    assert refused.value.message == damaged_message("an Excel workbook")

@@ -109,3 +109,39 @@ def test_held_emails_are_recorded_but_never_sent(db, django_capture_on_commit_ca
     assert mail.outbox == []
     assert send_outbox() == 0
     assert email.last_error == "Not sent: demo data"
+
+
+class WorkerKilled(BaseException):
+    """What a SIGKILL looks like from inside: nothing after the send runs, nothing commits."""
+
+
+def test_an_email_sent_again_after_the_worker_was_killed_carries_the_same_message_id(
+    db, monkeypatch
+):
+    email = outbox.queue_email(to="a@example.org", subject="Decision", body="x")
+    save = OutboxEmail.save
+
+    def killed_after_sending(self, *args, **kwargs):
+        monkeypatch.setattr(OutboxEmail, "save", save)
+        raise WorkerKilled
+
+    monkeypatch.setattr(OutboxEmail, "save", killed_after_sending)
+    with pytest.raises(WorkerKilled):
+        outbox.send_one(email.pk)
+    assert OutboxEmail.objects.get().status == OutboxEmail.Status.PENDING
+
+    outbox.send_one(email.pk)
+
+    first, again = mail.outbox
+    assert first.extra_headers["Message-ID"] == again.extra_headers["Message-ID"]
+    assert first.message()["Message-ID"] == again.message()["Message-ID"]
+    assert OutboxEmail.objects.get().status == OutboxEmail.Status.SENT
+
+
+def test_each_email_has_a_message_id_of_its_own(db):
+    for subject in ("One", "Two"):
+        outbox.send_one(outbox.queue_email(to="a@example.org", subject=subject, body="x").pk)
+
+    one, two = (m.message()["Message-ID"] for m in mail.outbox)
+    assert one != two
+    assert one.startswith("<outbox.") and one.endswith("@127.0.0.1>")

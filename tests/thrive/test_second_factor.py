@@ -5,7 +5,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from thrive.models import AuditEvent, Role
 
-from ..factories import person
+from ..factories import PASSWORD, person
 
 
 def code_for(device):
@@ -94,3 +94,14 @@ def test_demo_administrator_is_not_asked_in_debug_only(client, admin, settings):
     assert client.get(reverse("home")).status_code == 200
     settings.DEBUG = False
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_right_authenticator_code_gives_the_session_a_new_key(client, admin):
+    device = TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
+    client.post(reverse("account_login"), {"login": admin.username, "password": PASSWORD})
+    before = client.session.session_key
+
+    client.post(reverse("second_factor_verify"), {"token": code_for(device)})
+
+    assert client.session.session_key != before
+    assert client.get(reverse("home")).status_code == 200

@@ -229,3 +229,17 @@ class GovukTimeField(forms.CharField):
         if not match or int(match[1]) > 23 or int(match[2]) > 59:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return dt.time(int(match[1]), int(match[2]))
+
+
+class LongTextField(forms.CharField):
+    """Free text in a textarea, with a maximum that fits its use: `{% govuk_field %}` renders
+    it as the GOV.UK character count, and text past the maximum is refused with the Design
+    System's message. On a ModelForm: `Meta.field_classes = {"details": LongTextField}` (the
+    model's max_length comes through)."""
+
+    def __init__(self, *, max_length, rows=4, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(max_length=max_length, **kwargs)
+        self.error_messages["max_length"] = (
+            f"{self.label or 'This'} must be {max_length:,} characters or fewer"
+        )

@@ -209,12 +209,19 @@ def _build_input(ctx, field, context, attrs, **kwargs):
 
 def _build_password(ctx, field, context, attrs, **kwargs):
     attrs.pop("spellcheck", None)
+    attrs.pop("maxlength", None)  # a browser must never cut a password short: the form says
     attrs.setdefault("autocomplete", "current-password")
     attrs.setdefault("autocapitalize", "none")
     return "password_input"
 
 
 def _build_textarea(ctx, field, context, attrs, **kwargs):
+    # A limited textarea is a GOV.UK character count: it says how many characters are left
+    # rather than cutting the text off, as the HTML maxlength attribute would.
+    limit = attrs.pop("maxlength", None)
+    if limit:
+        ctx["maxlength"] = limit
+        ctx["described_by"] = _join_classes(f"{ctx['id']}-info", ctx["described_by"])
     return "textarea"
 
 
