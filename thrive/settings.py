@@ -12,6 +12,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,9 +52,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Load balancers' probes, answered before Host validation (thrive/health.py says why).
+    "thrive.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "thrive.middleware.RequestIdMiddleware",
+    "thrive.outage.OutageMiddleware",
+    "thrive.database.PrimaryWatchMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,16 +108,47 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "DATABASE_CONNECT_TIMEOUT", default=3
+    )
+# A streaming replica (thrive/database.py): while the primary does not answer, Thrive reads from
+# it in automatic read-only mode and goes back to the primary by itself.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **env.db_url("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["thrive.database.ReplicaRouter"]
+DATABASE_PRIMARY_CHECK_SECONDS = env.float("DATABASE_PRIMARY_CHECK_SECONDS", default=2)
+DATABASE_PRIMARY_CHECK_TIMEOUT = env.int("DATABASE_PRIMARY_CHECK_TIMEOUT", default=2)
+# Audit events (and ended sessions) recorded while the primary is down wait here, per server.
+AUDIT_SPOOL_DIR = Path(env.str("AUDIT_SPOOL_DIR", default=str(BASE_DIR / "var" / "spool")))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery --------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Seconds to wait for Redis before treating it as away (thrive/cache.py): a dead Redis must
+# cost a request milliseconds, not the operating system's connect timeout.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A cache error is a cache miss: pages keep working on the database alone.
+            "BACKEND": "thrive.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "thrive",
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                # One immediate retry: a pooled connection broken by a Redis restart
+                # reconnects instead of counting as an outage.
+                "retry": Retry(NoBackoff(), 1),
+                "health_check_interval": 30,
+            },
         }
     }
 else:
@@ -137,15 +174,26 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Several beat processes (one per host, for resilience) run each scheduled job once: redbeat
+# keeps the schedule and a lock in Redis; a standby takes over within the lock timeout when the
+# active one dies. Without Redis (make run) Celery's own scheduler runs inside the worker.
+CELERY_BEAT_MAX_LOOP_INTERVAL = 5
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_LOCK_TIMEOUT = 30
+# With the broker away a web request must not wait on it: queueing an email gives up at once
+# (the outbox row waits for beat's sweep), and connecting gives up quickly.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT}
+
 # --- Sessions: in the database so a Redis restart signs nobody out ----------------------------
 # With Redis, cached_db: the database stays the record (writes go to both) and reads come from
 # the shared cache, saving a query on every request. Not with the local-memory cache: each
 # process would keep its own copy, so a session ended in one would live on in the others.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Django's engines, which also keep sessions working while the database primary is down
+# (thrive/sessions/).
+SESSION_ENGINE = "thrive.sessions.cached_db" if REDIS_URL else "thrive.sessions.db"
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
 SESSION_TIMEOUT_WARNING = env.int("SESSION_TIMEOUT_WARNING", default=2 * 60)
