@@ -42,11 +42,30 @@ TIMELINE_LABELS = {
     "case_worker_allocated": "Worker allocated",
     "case_updated": "Case information edited",
     "case_closed": "Case closed",
+    "case_note_corrected": "Case note corrected",
     "case_archived": "Archived",
     "case_unarchived": "Archive undone",
     "exported": "Downloaded",
     "printed": "Printed",
 }
+
+
+def case_timeline(case: Case) -> list[dict]:
+    """What happened on the case, newest first: its notes and contacts at the time the work
+    was done, and the changes from the audit trail at the time they were made. Adding a note
+    is not listed twice: the note itself stands for it."""
+    events = AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk)).exclude(
+        action__in=["viewed", "case_note_added"]
+    )
+    items = [
+        {"at": event.at, "event": event, "label": TIMELINE_LABELS.get(event.action, event.action)}
+        for event in events
+    ]
+    items += [
+        {"at": note.happened_at, "note": note}
+        for note in case.notes.select_related("created_by", "modified_by")
+    ]
+    return sorted(items, key=lambda item: item["at"], reverse=True)
 
 
 @role_required(*CASE_ROLES)
@@ -56,12 +75,7 @@ def case_detail(request, thrive_id):
     prefetch_related_objects([request.user], "memberships")
     printing = request.GET.get("print") == "1"
     audit.record(request, "printed" if printing else "viewed", case)
-    timeline = [
-        {"event": event, "label": TIMELINE_LABELS.get(event.action, event.action)}
-        for event in AuditEvent.objects.filter(
-            object_type="cases.case", object_id=str(case.pk)
-        ).exclude(action="viewed")
-    ]
+    timeline = case_timeline(case)
     return render(
         request,
         "cases/case_detail.html",

@@ -1,6 +1,5 @@
 """The downtime record form, in the Downtime tracker's own words."""
 
-import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -9,7 +8,7 @@ from django.utils import timezone
 
 from cases.models import normalise_thrive_id
 from thrive.models import Service
-from thrive.ui.govuk_forms import GovukDateField, GovukTimeField
+from thrive.ui.govuk_forms import GovukDateField, london_datetime, past_date_and_time
 from thrive.ui.tables import display
 
 from . import records
@@ -53,19 +52,11 @@ class DowntimeRecordForm(forms.Form):
         "and cannot be sent to another team. You enter them into Thrive yourself.",
         error_messages={"required": "Select yes if this is a restricted record"},
     )
-    recorded_date = GovukDateField(
-        label="Date & Time Information Recorded: date",
+    recorded_date, recorded_time = past_date_and_time(
+        "Date & Time Information Recorded: date",
+        "Date & Time Information Recorded: time",
         error_label="Date information recorded",
-        allow_future=False,
-        help_text="For example, 23 11 2026",
-    )
-    recorded_time = GovukTimeField(
-        label="Date & Time Information Recorded: time",
-        help_text="24-hour clock, for example 14:30",
-        error_messages={
-            "required": "Enter the time the information was recorded",
-            "invalid": "Enter a time on the 24-hour clock, like 14:30",
-        },
+        what="the information was recorded",
     )
     nature_of_work = forms.ChoiceField(
         label="Nature of Work Undertaken",
@@ -111,7 +102,7 @@ class DowntimeRecordForm(forms.Form):
         data = super().clean()
         day, time = data.get("recorded_date"), data.get("recorded_time")
         if day and time:
-            data["recorded_at"] = dt.datetime.combine(day, time, tzinfo=LONDON)
+            data["recorded_at"] = london_datetime(day, time)
             if data["recorded_at"] > timezone.now():
                 self.add_error("recorded_time", records.RECORDED_IN_FUTURE)
         if data.get("restricted") and data.get("sent_to") is not None:

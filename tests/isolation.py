@@ -16,7 +16,14 @@ from thrive.models import District, Organisation, Role
 
 from .continuity.factories import make_record
 from .documents.library.factories import make_document
-from .factories import OrganisationFactory, ServiceFactory, WorkGroupFactory, make_case, person
+from .factories import (
+    OrganisationFactory,
+    ServiceFactory,
+    WorkGroupFactory,
+    make_case,
+    make_note,
+    person,
+)
 from .portal.factories import make_portal_document, make_portal_task
 from .selfservice.factories import request_in
 
@@ -101,6 +108,12 @@ OBJECT_URLS.update(
         f"cases:{name}": ObjectUrl(_case)
         for name in ["detail", "edit", "decide", "allocate", "close", "archive", "unarchive"]
     }
+)
+
+# Case notes: only on a case the person may see, and a note only through its own case.
+OBJECT_URLS["cases:note_add"] = ObjectUrl(_case)
+OBJECT_URLS["cases:note_correct"] = ObjectUrl(
+    lambda other: {"thrive_id": other.case.thrive_id, "pk": make_note(other.case).pk}
 )
 
 # Account requests: only the requesting service's managers (and administrators) see them;
