@@ -81,7 +81,8 @@ def add_note(
         modified_at=now,
     )
     _touch(case, by, now)
-    audit.record(request, "case_note_added", case, user=by, note=_audit_note(note, entered_from))
+    source = f"entered from {entered_from}" if entered_from else ""
+    audit.record(request, "case_note_added", case, user=by, note=_audit_note(note, source))
     return note
 
 

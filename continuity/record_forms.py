@@ -12,7 +12,7 @@ from thrive.ui.govuk_forms import GovukDateField, london_datetime, past_date_and
 from thrive.ui.tables import display
 
 from . import records
-from .models import DowntimeRecord, NatureOfWork
+from .models import DowntimeRecord, NatureOfWork, RecordKind
 
 LONDON = ZoneInfo("Europe/London")
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -111,7 +111,7 @@ class DowntimeRecordForm(forms.Form):
 
     def record_fields(self) -> dict:
         """The cleaned values, as the services in continuity.records take them."""
-        return {name: self.cleaned_data[name] for name in records.RECORD_FIELDS}
+        return {name: self.cleaned_data[name] for name in records.FREE_TEXT_FIELDS}
 
     def add_refusal(self, refusal: records.RecordRefused) -> None:
         field = {"recorded_at": "recorded_time"}.get(refusal.field, refusal.field)
@@ -194,3 +194,59 @@ class ChangeRecordForm(DowntimeRecordForm):
         data["version"] = current.version
         data["snapshot"] = signing.dumps(snapshot_of(current))
         return type(self)(data, user=self.user, record=current)
+
+
+class StructuredRecordForm(DowntimeRecordForm):
+    """What every structured record asks besides its kind's own form: whether it is
+    restricted and when the information was recorded. The Thrive ID, child and "What was
+    done" come from the case and the kind's form."""
+
+    OWN_FIELDS = ("restricted", "recorded_date", "recorded_time")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in self.OWN_FIELDS:
+                del self.fields[name]
+
+    def record_fields(self) -> dict:
+        return {
+            "restricted": self.cleaned_data["restricted"],
+            "recorded_at": self.cleaned_data["recorded_at"],
+        }
+
+
+class CaseChoiceForm(forms.Form):
+    """Which case the work belongs to, by Thrive ID: a case the person can see."""
+
+    case = forms.CharField(
+        label="Thrive ID",
+        max_length=20,
+        help_text="The case’s Thrive ID, for example KT000123",
+        error_messages={"required": "Enter the Thrive ID of the case"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        self.found = None
+        super().__init__(*args, **kwargs)
+
+    def clean_case(self):
+        try:
+            thrive_id, case = records.resolve_thrive_id(self.cleaned_data["case"], by=self.user)
+        except records.RecordRefused as refusal:
+            raise forms.ValidationError(str(refusal)) from None
+        if case is None:
+            raise forms.ValidationError(records.NEEDS_A_CASE)
+        self.found = case
+        return thrive_id
+
+
+class KindChoiceForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What do you need to record?",
+        choices=RecordKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what you need to record"},
+    )

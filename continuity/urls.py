@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import record_views, views
+from . import apply_views, record_views, structured_views, views
 
 app_name = "continuity"
 
@@ -10,9 +10,20 @@ urlpatterns = [
     # Downtime records, the Downtime tracker and the re-entry queue.
     path("tracker/", record_views.tracker, name="tracker"),
     path("re-entry/", record_views.re_entry, name="re_entry"),
+    path("records/start/", structured_views.start_record, name="record_start"),
     path("records/new/", record_views.add_record, name="record_add"),
+    path(
+        "records/new/<slug:kind>/", structured_views.add_structured_record, name="record_add_kind"
+    ),
     path("records/<int:pk>/", record_views.record_detail, name="record"),
     path("records/<int:pk>/change/", record_views.change_record, name="record_change"),
+    path(
+        "records/<int:pk>/correct/",
+        structured_views.change_structured_record,
+        name="record_change_kind",
+    ),
+    path("records/<int:pk>/apply/", apply_views.apply_record, name="record_apply"),
+    path("records/apply/", apply_views.apply_many, name="records_apply"),
     path("records/<int:pk>/entered/", record_views.mark_entered, name="record_entered"),
     path("records/<int:pk>/not-entered/", record_views.mark_not_entered, name="record_not_entered"),
 ]

@@ -105,3 +105,18 @@ def _celery_runs_tasks_inline():
 def _fast_password_hashing(settings):
     """Tests make many accounts; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Default storage in a fresh folder; returns the folder."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root},
+        },
+    }
+    return root

@@ -199,7 +199,14 @@ OBJECT_URLS["portal:remove_member"] = ObjectUrl(
 OBJECT_URLS.update(
     {
         f"continuity:{name}": ObjectUrl(lambda other: {"pk": other.record.pk})
-        for name in ["record", "record_change", "record_entered", "record_not_entered"]
+        for name in [
+            "record",
+            "record_change",
+            "record_change_kind",
+            "record_apply",
+            "record_entered",
+            "record_not_entered",
+        ]
     }
 )
 
@@ -210,6 +217,9 @@ NOT_OBJECT_URLS: dict[str, str] = {
     "cases:reference_item": "council-wide list entry, not tenant data; administrators only",
 }
 
+NOT_OBJECT_URLS["continuity:record_add_kind"] = (
+    "the parameter names a kind of record; a case is chosen by Thrive ID among visible cases"
+)
 NOT_OBJECT_URLS["selfservice:invitation"] = (
     "the parameter is a single-use secret token, not an id; unknown tokens answer 404"
 )
