@@ -10,14 +10,21 @@ from . import notes
 from .models import CaseNote
 from .note_forms import CaseNoteForm
 from .services import CaseActionRefused
-from .views import CASE_ROLES, get_case
+from .views import CASE_ROLES, DOWNTIME_PREFIX, carry_to_tracker, get_case, in_read_only
 
 
 def _form_page(request, case, form, *, title, button, stale=None):
     return render(
         request,
         "cases/note_form.html",
-        {"case": case, "form": form, "action_title": title, "button_text": button, "stale": stale},
+        {
+            "case": case,
+            "form": form,
+            "action_title": title,
+            "button_text": button,
+            "stale": stale,
+            "carry": carry_to_tracker(request, case, "cases/note_form.html"),
+        },
     )
 
 
@@ -26,7 +33,9 @@ def add_note(request, thrive_id):
     case = get_case(request, thrive_id)
     if not notes.may_record_notes(request.user, case):
         raise Http404
-    form = CaseNoteForm(request.POST or None)
+    form = CaseNoteForm(
+        request.POST or None, prefix=DOWNTIME_PREFIX if in_read_only(request) else None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             notes.add_note(case, by=request.user, request=request, **form.note_fields())

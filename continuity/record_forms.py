@@ -16,6 +16,7 @@ from .models import DowntimeRecord, NatureOfWork, RecordKind
 
 LONDON = ZoneInfo("Europe/London")
 YES_NO = [("yes", "Yes"), ("no", "No")]
+DETAILS_MAX = 10_000
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
@@ -67,8 +68,12 @@ class DowntimeRecordForm(forms.Form):
     details = forms.CharField(
         label="What was done",
         help_text=DowntimeRecord._meta.get_field("details").help_text,
+        max_length=DETAILS_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Enter what was done"},
+        error_messages={
+            "required": "Enter what was done",
+            "max_length": f"What was done must be {DETAILS_MAX:,} characters or fewer",
+        },
     )
     sent_to = ServiceChoiceField(
         queryset=Service.objects.order_by("name"),

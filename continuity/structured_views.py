@@ -5,15 +5,26 @@ read-only mode, which is what they are for."""
 from django import forms
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
+from cases.forms import AllocateForm, ArchiveForm, CloseForm, DecisionForm, UnarchiveForm
+from cases.models import Case, normalise_thrive_id
 from thrive.access import role_required
+from thrive.ui.tables import display
 
 from . import kinds, records
-from .models import DowntimeRecord, RecordKind
+from .models import DowntimeRecord, NatureOfWork, RecordKind
 from .readonly import allowed_in_read_only
-from .record_forms import LONDON, CaseChoiceForm, KindChoiceForm, StructuredRecordForm
+from .record_forms import (
+    DETAILS_MAX,
+    LONDON,
+    CaseChoiceForm,
+    DowntimeRecordForm,
+    KindChoiceForm,
+    StructuredRecordForm,
+)
 from .record_views import RECORDING_ROLES, get_record
 
 TITLES = {
@@ -192,4 +203,74 @@ def change_structured_record(request, pk):
         record=record,
         version=version,
         button="Save changes",
+    )
+
+
+# The case pages whose changes have no structured kind: what they carry becomes a free-text
+# record, filled in for the person to check and save.
+CARRIED_FORMS = {
+    "decide": (DecisionForm, NatureOfWork.DECISION, "Commissioned Services Information"),
+    "allocate": (AllocateForm, NatureOfWork.ALLOCATION, "Allocate a worker"),
+    "close": (CloseForm, NatureOfWork.CLOSURE, "Close the case"),
+    "archive": (ArchiveForm, NatureOfWork.OTHER, "Archive this case"),
+    "unarchive": (UnarchiveForm, NatureOfWork.OTHER, "Undo the archive"),
+}
+HIDDEN = frozenset({"version", "snapshot"})
+
+
+def _typed_lines(form) -> list[str]:
+    """What was typed on a case form, one "Label: value" line a field, in the form's order."""
+    form.is_valid()
+    lines = []
+    for name, field in form.fields.items():
+        if name in HIDDEN:
+            continue
+        value = form.cleaned_data.get(name) if name in form.cleaned_data else None
+        if value is None:
+            value = form[name].value()
+        if isinstance(field, forms.ChoiceField) and not isinstance(value, (list, tuple)):
+            value = dict(field.choices).get(value, value) if value not in (None, "") else ""
+        shown = display(value)
+        if shown:
+            lines.append(f"{field.label}: {shown}")
+    return lines
+
+
+@allowed_in_read_only
+@role_required(*RECORDING_ROLES)
+def record_carried(request):
+    """A case change page's form, posted while Thrive is read-only, as a free-text record."""
+    if request.method != "POST" or request.POST.get("page") not in CARRIED_FORMS:
+        raise Http404
+    case = get_object_or_404(
+        Case.objects.visible_to(request.user),
+        thrive_id=normalise_thrive_id(request.POST.get("case", "")),
+    )
+    form_class, nature, title = CARRIED_FORMS[request.POST["page"]]
+    typed = form_class(request.POST, case=case)
+    now = timezone.localtime(timezone.now(), LONDON)
+    details = "\n".join([f"{title} on case {case.thrive_id}:", *_typed_lines(typed)])
+    form = DowntimeRecordForm(
+        user=request.user,
+        initial={
+            "thrive_id": case.thrive_id,
+            "child_surname": case.child_last_name,
+            "child_date_of_birth": case.child_date_of_birth,
+            "restricted": "no",
+            "nature_of_work": nature,
+            "details": details[:DETAILS_MAX],
+            "recorded_date": now.date(),
+            "recorded_time": f"{now:%H:%M}",
+        },
+    )
+    return render(
+        request,
+        "continuity/records/record_form.html",
+        {
+            "form": form,
+            "title": "Add a downtime record",
+            "button_text": "Save record",
+            "action": reverse("continuity:record_add"),
+            "carried": True,
+        },
     )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("re-entry/", record_views.re_entry, name="re_entry"),
     path("records/start/", structured_views.start_record, name="record_start"),
     path("records/new/", record_views.add_record, name="record_add"),
+    path("records/carried/", structured_views.record_carried, name="record_carried"),
     path(
         "records/new/<slug:kind>/", structured_views.add_structured_record, name="record_add_kind"
     ),
