@@ -15,7 +15,7 @@ from thrive.access import role_required
 from thrive.models import SERVICE_ROLES, AuditEvent, Role, Service
 from thrive.ui.tables import Column, Table, display, render_table, row_url
 
-from . import records
+from . import offline, records
 from .models import DowntimeRecord, RecordKind
 from .readonly import allowed_in_read_only
 from .record_forms import ChangeRecordForm, DowntimeRecordForm, changes_since
@@ -174,6 +174,7 @@ def tracker(request):
         "continuity/records/tracker.html",
         team_name=team_name(request.user),
         printing=printing,
+        offline_assets=offline.offline_assets(),
     )
 
 
