@@ -258,3 +258,56 @@ class Case(models.Model):
     @property
     def accepted(self) -> bool:
         return self.progressing == Progressing.YES
+
+
+class NoteKind(models.TextChoices):
+    """What a case note or contact records, in the words of the guide's templates."""
+
+    HOME_VISIT = "home_visit", "Home visit"
+    PHONE_CALL = "phone_call", "Phone call"
+    MEETING = "meeting", "Meeting"
+    VISIT_ELSEWHERE = "visit_elsewhere", "Visit at school or another place"
+    MESSAGE = "message", "Email, letter or text message"
+    NOTE = "note", "Case note"
+
+
+class CaseNoteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The notes of every case the person may see (Case.visible_to decides)."""
+        return self.filter(case__in=Case.objects.visible_to(user).values("pk"))
+
+
+class CaseNote(models.Model):
+    """A case note or a contact: the work done with or for the family, when and with whom.
+    Corrected, never deleted; each correction is audited."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    kind = models.CharField("Kind of contact or note", max_length=20, choices=NoteKind.choices)
+    happened_at = models.DateTimeField("Date and time of the work")
+    who = models.CharField("Who was involved", max_length=200, blank=True)
+    text = models.TextField("What happened")
+    # Where it came from when it was not typed on the case itself, for example "downtime
+    # record 12, recorded at 23-Nov-2026 10:30 by Will Kerr".
+    entered_from = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    modified_at = models.DateTimeField(default=timezone.now)
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = CaseNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-happened_at", "-pk"]
+        indexes = [models.Index(fields=["case", "-happened_at"], name="case_note_timeline")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.case}"
+
+    @property
+    def corrected(self) -> bool:
+        return self.version > 1

@@ -147,9 +147,12 @@ def _managers_of(service: Service) -> list[str]:
 
 
 @transaction.atomic
-def refer_case(*, by: User, service: Service, request=None, **demographics) -> Case:
+def refer_case(
+    *, by: User, service: Service, request=None, entered_from: str = "", **demographics
+) -> Case:
     """An EHPS officer refers a family to a commissioned service in their district. The
-    service's managers are emailed the Thrive ID and a link: never personal data."""
+    service's managers are emailed the Thrive ID and a link: never personal data.
+    `entered_from` says where the referral was first written (a downtime record)."""
     if not by.has_role(Role.EHPS_OFFICER) or service.district not in by.districts():
         raise CaseActionRefused("You can only refer to commissioned services in your district.")
     case = Case.objects.create(
@@ -161,7 +164,14 @@ def refer_case(*, by: User, service: Service, request=None, **demographics) -> C
     )
     case.thrive_id = f"{_prefix()}{case.pk:06d}"
     case.save(update_fields=["thrive_id"])
-    audit.record(request, "case_referred", case, user=by, organisation=service.provider)
+    audit.record(
+        request,
+        "case_referred",
+        case,
+        user=by,
+        organisation=service.provider,
+        note=_entered_from(entered_from),
+    )
     recipients = _managers_of(service)
     if recipients:
         queue_email(
@@ -189,9 +199,11 @@ def update_case(
     version: int,
     fields: dict,
     key_reasons: list[KeyReason] | None = None,
+    entered_from: str = "",
     request=None,
 ) -> Case:
-    """Edit case information (demographics and the work record)."""
+    """Edit case information (demographics and the work record). `entered_from` says where
+    the change was first written (a downtime record); the audit leads with it."""
     _check(by, "edit", case)
     changed = [_label(name) for name in sorted(fields) if getattr(case, name) != fields[name]]
     if key_reasons is not None and set(key_reasons) != set(case.key_reasons.all()):
@@ -199,8 +211,15 @@ def update_case(
     case = _save(case, by=by, expected_version=version, fields=fields)
     if key_reasons is not None:
         case.key_reasons.set(key_reasons)
-    audit.record(request, "case_updated", case, user=by, note=", ".join(changed)[:200])
+    note = ", ".join(changed)
+    if entered_from:
+        note = f"{_entered_from(entered_from)}: {note}"
+    audit.record(request, "case_updated", case, user=by, note=note[:200])
     return case
+
+
+def _entered_from(source: str) -> str:
+    return f"entered from {source}" if source else ""
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import note_views, views
 
 app_name = "cases"
 
@@ -23,4 +23,6 @@ urlpatterns = [
     path("<str:thrive_id>/close/", views.close, name="close"),
     path("<str:thrive_id>/archive/", views.archive, name="archive"),
     path("<str:thrive_id>/undo-archive/", views.unarchive, name="unarchive"),
+    path("<str:thrive_id>/notes/new/", note_views.add_note, name="note_add"),
+    path("<str:thrive_id>/notes/<int:pk>/correct/", note_views.correct_note, name="note_correct"),
 ]

@@ -42,11 +42,30 @@ TIMELINE_LABELS = {
     "case_worker_allocated": "Worker allocated",
     "case_updated": "Case information edited",
     "case_closed": "Case closed",
+    "case_note_corrected": "Case note corrected",
     "case_archived": "Archived",
     "case_unarchived": "Archive undone",
     "exported": "Downloaded",
     "printed": "Printed",
 }
+
+
+def case_timeline(case: Case) -> list[dict]:
+    """What happened on the case, newest first: its notes and contacts at the time the work
+    was done, and the changes from the audit trail at the time they were made. Adding a note
+    is not listed twice: the note itself stands for it."""
+    events = AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk)).exclude(
+        action__in=["viewed", "case_note_added"]
+    )
+    items = [
+        {"at": event.at, "event": event, "label": TIMELINE_LABELS.get(event.action, event.action)}
+        for event in events
+    ]
+    items += [
+        {"at": note.happened_at, "note": note}
+        for note in case.notes.select_related("created_by", "modified_by")
+    ]
+    return sorted(items, key=lambda item: item["at"], reverse=True)
 
 
 @role_required(*CASE_ROLES)
@@ -56,17 +75,7 @@ def case_detail(request, thrive_id):
     prefetch_related_objects([request.user], "memberships")
     printing = request.GET.get("print") == "1"
     audit.record(request, "printed" if printing else "viewed", case)
-    timeline = [
-        {
-            "label": TIMELINE_LABELS.get(event.action, event.action),
-            "by": event.username,
-            "at": event.at,
-            "note": event.note,
-        }
-        for event in AuditEvent.objects.filter(
-            object_type="cases.case", object_id=str(case.pk)
-        ).exclude(action="viewed")
-    ]
+    timeline = case_timeline(case)
     return render(
         request,
         "cases/case_detail.html",
@@ -103,6 +112,37 @@ ACTION_PAGES = {
 }
 
 
+# In read-only mode a change page's form is kept in the Downtime tracker instead: the Edit
+# page's values become a structured record (its form has the "work" prefix a record's work
+# form has); the others' become a free-text record, filled in for the person to check.
+DOWNTIME_PREFIX = "work"
+CARRIED_PAGES = {
+    "cases/decide.html": "decide",
+    "cases/allocate.html": "allocate",
+    "cases/close.html": "close",
+    "cases/archive.html": "archive",
+    "cases/unarchive.html": "unarchive",
+}
+
+
+def in_read_only(request) -> bool:
+    return getattr(request, "downtime", None) is not None
+
+
+def carry_to_tracker(request, case: Case, page: str) -> dict | None:
+    """Where the page's form goes while Thrive is read-only, and what it carries with it."""
+    if not in_read_only(request):
+        return None
+    if page in ("cases/edit.html", "cases/note_form.html"):
+        kind = "case_change" if page == "cases/edit.html" else "note"
+        url = reverse("continuity:record_add_kind", args=[kind])
+        return {"url": f"{url}?case={case.thrive_id}", "fields": {"carried": "1"}}
+    return {
+        "url": reverse("continuity:record_carried"),
+        "fields": {"page": CARRIED_PAGES[page], "case": case.thrive_id},
+    }
+
+
 def _versioned_action(request, case, form, template, perform, *, success):
     """The shared shape of every case action: validate, perform, and on a stale version
     show what the other person changed, keeping this person's input."""
@@ -127,7 +167,14 @@ def _versioned_action(request, case, form, template, perform, *, success):
     return render(
         request,
         template,
-        {"case": case, "form": form, "stale": stale, "action_title": title, "button_text": button},
+        {
+            "case": case,
+            "form": form,
+            "stale": stale,
+            "action_title": title,
+            "button_text": button,
+            "carry": carry_to_tracker(request, case, template),
+        },
     )
 
 
@@ -145,7 +192,12 @@ def edit_case(request, thrive_id):
         Status.OPEN,
         Status.CLOSED,
     )
-    form = CaseEditForm(request.POST or None, case=case, include_work=include_work)
+    form = CaseEditForm(
+        request.POST or None,
+        case=case,
+        include_work=include_work,
+        prefix=DOWNTIME_PREFIX if in_read_only(request) else None,
+    )
 
     def perform(form):
         services.update_case(

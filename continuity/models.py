@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from thrive.models import Role, Service
+from thrive.models import District, Role, Service
 
 
 class DowntimeQuerySet(models.QuerySet):
@@ -83,6 +83,17 @@ class NatureOfWork(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class RecordKind(models.TextChoices):
+    """What a downtime record holds, like the guide's templates. Every kind but free text
+    holds what Thrive needs to enter it in one click (continuity.applying)."""
+
+    NOTE = "note", "Case note or contact"
+    CASE_CHANGE = "case_change", "Change to case information"
+    NEW_FAMILY = "new_family", "New family (NEW)"
+    ATTACHMENT = "attachment", "Document or photo to attach"
+    FREE_TEXT = "free_text", "Other work (free text)"
+
+
 class DowntimeRecordQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Your own records; for managers, their services' records that are not restricted,
@@ -95,6 +106,9 @@ class DowntimeRecordQuerySet(models.QuerySet):
             memberships__user=user, memberships__role=Role.SERVICE_MANAGER
         ).values("pk")
         condition |= Q(restricted=False) & (Q(service__in=managed) | Q(sent_to__in=managed))
+        if user.has_role(Role.EHPS_OFFICER):
+            # NEW families a service sent to the Early Help team of its district, to refer.
+            condition |= Q(restricted=False, sent_to_district__in=user.districts())
         return self.filter(condition)
 
     def waiting(self):
@@ -135,7 +149,22 @@ class DowntimeRecord(models.Model):
     sent_to = models.ForeignKey(
         Service, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    kind = models.CharField(
+        "Kind of record", max_length=20, choices=RecordKind.choices, default=RecordKind.FREE_TEXT
+    )
+    # What the kind's form took, as JSON (dates as ISO text, choices by id): see
+    # continuity.kinds for each kind's shape.
+    values = models.JSONField(default=dict, blank=True)
+    # A NEW family a service sent to the Early Help team of its district to refer.
+    sent_to_district = models.CharField(
+        "Sent to the Early Help team of", max_length=30, choices=District.choices, blank=True
+    )
+    # Made by the browser for a record kept offline, so that sending it twice adds it once.
+    client_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     entered_at = models.DateTimeField("Date Entered into Thrive", null=True, blank=True)
+    # Entered by applying it (continuity.applying), not by hand: it cannot be undone, since
+    # the work is on the case and applying it again would enter it twice.
+    applied = models.BooleanField(default=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -172,3 +201,25 @@ class DowntimeRecord(models.Model):
     @property
     def is_template_referral(self) -> bool:
         return self.sent_to_id is not None
+
+
+class DowntimeAttachment(models.Model):
+    """A document or photo kept with a downtime record until it goes into the case's
+    document library. Checked like every upload (documents.uploads) when it is taken, and
+    again when it is applied; stored under a random name."""
+
+    record = models.OneToOneField(
+        DowntimeRecord, on_delete=models.CASCADE, related_name="attachment"
+    )
+    stored_name = models.CharField(max_length=255, unique=True)
+    original_name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    document = models.ForeignKey(
+        "documents.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self):
+        return self.original_name

@@ -1,6 +1,5 @@
 """The downtime record form, in the Downtime tracker's own words."""
 
-import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -9,14 +8,21 @@ from django.utils import timezone
 
 from cases.models import normalise_thrive_id
 from thrive.models import Service
-from thrive.ui.govuk_forms import GovukDateField, GovukTimeField, LongTextField
+from thrive.ui.govuk_forms import (
+    GovukDateField,
+    GovukTimeField,
+    LongTextField,
+    london_datetime,
+    past_date_and_time,
+)
 from thrive.ui.tables import display
 
 from . import records
-from .models import DowntimeRecord, NatureOfWork
+from .models import DowntimeRecord, NatureOfWork, RecordKind
 
 LONDON = ZoneInfo("Europe/London")
 YES_NO = [("yes", "Yes"), ("no", "No")]
+DETAILS_MAX = DowntimeRecord._meta.get_field("details").max_length
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
@@ -53,19 +59,11 @@ class DowntimeRecordForm(forms.Form):
         "and cannot be sent to another team. You enter them into Thrive yourself.",
         error_messages={"required": "Select yes if this is a restricted record"},
     )
-    recorded_date = GovukDateField(
-        label="Date & Time Information Recorded: date",
+    recorded_date, recorded_time = past_date_and_time(
+        "Date & Time Information Recorded: date",
+        "Date & Time Information Recorded: time",
         error_label="Date information recorded",
-        allow_future=False,
-        help_text="For example, 23 11 2026",
-    )
-    recorded_time = GovukTimeField(
-        label="Date & Time Information Recorded: time",
-        help_text="24-hour clock, for example 14:30",
-        error_messages={
-            "required": "Enter the time the information was recorded",
-            "invalid": "Enter a time on the 24-hour clock, like 14:30",
-        },
+        what="the information was recorded",
     )
     nature_of_work = forms.ChoiceField(
         label="Nature of Work Undertaken",
@@ -76,7 +74,7 @@ class DowntimeRecordForm(forms.Form):
     details = LongTextField(
         label="What was done",
         help_text=DowntimeRecord._meta.get_field("details").help_text,
-        max_length=DowntimeRecord._meta.get_field("details").max_length,
+        max_length=DETAILS_MAX,
         rows=8,
         error_messages={"required": "Enter what was done"},
     )
@@ -112,7 +110,7 @@ class DowntimeRecordForm(forms.Form):
         data = super().clean()
         day, time = data.get("recorded_date"), data.get("recorded_time")
         if day and time:
-            data["recorded_at"] = dt.datetime.combine(day, time, tzinfo=LONDON)
+            data["recorded_at"] = london_datetime(day, time)
             if data["recorded_at"] > timezone.now():
                 self.add_error("recorded_time", records.RECORDED_IN_FUTURE)
         if data.get("restricted") and data.get("sent_to") is not None:
@@ -121,7 +119,7 @@ class DowntimeRecordForm(forms.Form):
 
     def record_fields(self) -> dict:
         """The cleaned values, as the services in continuity.records take them."""
-        return {name: self.cleaned_data[name] for name in records.RECORD_FIELDS}
+        return {name: self.cleaned_data[name] for name in records.FREE_TEXT_FIELDS}
 
     def add_refusal(self, refusal: records.RecordRefused) -> None:
         field = {"recorded_at": "recorded_time"}.get(refusal.field, refusal.field)
@@ -204,3 +202,59 @@ class ChangeRecordForm(DowntimeRecordForm):
         data["version"] = current.version
         data["snapshot"] = signing.dumps(snapshot_of(current))
         return type(self)(data, user=self.user, record=current)
+
+
+class StructuredRecordForm(DowntimeRecordForm):
+    """What every structured record asks besides its kind's own form: whether it is
+    restricted and when the information was recorded. The Thrive ID, child and "What was
+    done" come from the case and the kind's form."""
+
+    OWN_FIELDS = ("restricted", "recorded_date", "recorded_time")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in self.OWN_FIELDS:
+                del self.fields[name]
+
+    def record_fields(self) -> dict:
+        return {
+            "restricted": self.cleaned_data["restricted"],
+            "recorded_at": self.cleaned_data["recorded_at"],
+        }
+
+
+class CaseChoiceForm(forms.Form):
+    """Which case the work belongs to, by Thrive ID: a case the person can see."""
+
+    case = forms.CharField(
+        label="Thrive ID",
+        max_length=20,
+        help_text="The case’s Thrive ID, for example KT000123",
+        error_messages={"required": "Enter the Thrive ID of the case"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        self.found = None
+        super().__init__(*args, **kwargs)
+
+    def clean_case(self):
+        try:
+            thrive_id, case = records.resolve_thrive_id(self.cleaned_data["case"], by=self.user)
+        except records.RecordRefused as refusal:
+            raise forms.ValidationError(str(refusal)) from None
+        if case is None:
+            raise forms.ValidationError(records.NEEDS_A_CASE)
+        self.found = case
+        return thrive_id
+
+
+class KindChoiceForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What do you need to record?",
+        choices=RecordKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what you need to record"},
+    )

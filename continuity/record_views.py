@@ -15,8 +15,8 @@ from thrive.access import role_required
 from thrive.models import SERVICE_ROLES, AuditEvent, Role, Service
 from thrive.ui.tables import Column, Table, display, render_table, row_url
 
-from . import records
-from .models import DowntimeRecord
+from . import offline, records
+from .models import DowntimeRecord, RecordKind
 from .readonly import allowed_in_read_only
 from .record_forms import ChangeRecordForm, DowntimeRecordForm, changes_since
 
@@ -27,7 +27,7 @@ def get_record(request, pk: int) -> DowntimeRecord:
     """The record if this person may see it; 404 otherwise."""
     return get_object_or_404(
         DowntimeRecord.objects.visible_to(request.user).select_related(
-            "created_by__organisation", "service", "sent_to", "entered_by", "downtime"
+            "created_by__organisation", "service", "sent_to", "entered_by", "downtime", "case"
         ),
         pk=pk,
     )
@@ -121,6 +121,22 @@ RECORDED_BY = Column(
 )
 
 
+def _apply_checkbox(record: DowntimeRecord) -> str:
+    if record.kind == RecordKind.FREE_TEXT:
+        return f"{record.get_kind_display()}: enter by hand"
+    return (
+        '<div class="govuk-checkboxes govuk-checkboxes--small"><div class="govuk-checkboxes__item">'
+        f'<input class="govuk-checkboxes__input" id="apply-{record.pk}" name="record" '
+        f'type="checkbox" value="{record.pk}" form="apply-many">'
+        f'<label class="govuk-label govuk-checkboxes__label" for="apply-{record.pk}">'
+        f'{record.get_kind_display()}<span class="govuk-visually-hidden">: apply downtime '
+        f"record {record.pk}</span></label></div></div>"
+    )
+
+
+SELECT = Column("kind", "Kind of record", lambda r: r.get_kind_display(), html=_apply_checkbox)
+
+
 def referral_column(viewer_services: set[int]) -> Column:
     """TEMPLATE REFERRALS in the words of the email subject they replace: "from" the author's
     team when sent to one of the viewer's services, "to" the receiving one otherwise."""
@@ -158,6 +174,7 @@ def tracker(request):
         "continuity/records/tracker.html",
         team_name=team_name(request.user),
         printing=printing,
+        offline_assets=offline.offline_assets(),
     )
 
 
@@ -173,7 +190,8 @@ def re_entry(request):
         slug="re-entry",
         description="Downtime records waiting to be entered into Thrive, oldest first: your "
         "own and, if you manage a service, your team’s and the TEMPLATE REFERRALS sent to it. "
-        "Open one, enter the work into Thrive, then mark it as entered.",
+        "Open one to check what it will do and apply it, or select several and apply them in "
+        "one go; free-text records are entered by hand and then marked as entered.",
         columns=[
             THRIVE_ID_PLAIN,
             CHILD,
@@ -181,6 +199,7 @@ def re_entry(request):
             RECORDED_BY,
             RECORDED,
             referral_column(viewer_services),
+            SELECT,
         ],
         # The author's service names the team a TEMPLATE REFERRAL came from.
         queryset=DowntimeRecord.objects.visible_to(request.user)
@@ -231,6 +250,8 @@ def change_record(request, pk):
     if record.entered_at is not None:
         messages.info(request, records.ALREADY_ENTERED)
         return redirect("continuity:record", record.pk)
+    if record.kind != RecordKind.FREE_TEXT:
+        return redirect("continuity:record_change_kind", record.pk)
     form = ChangeRecordForm(request.POST or None, user=request.user, record=record)
     stale = None
     if request.method == "POST" and form.is_valid():
@@ -283,6 +304,7 @@ def record_detail(request, pk):
             "record": record,
             "author_team": author_team(record),
             "may_change": record.created_by_id == request.user.pk and record.entered_at is None,
+            "structured": record.kind != RecordKind.FREE_TEXT,
             "case_visible": case_visible,
             "may_refer": record.thrive_id == records.NEW
             and request.user.has_role(Role.EHPS_OFFICER),

@@ -4,15 +4,17 @@ transaction. The views and forms only call these."""
 
 from __future__ import annotations
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from cases.models import Case, normalise_thrive_id
+from documents.uploads import CheckedUpload, store_checked_upload
 from thrive import audit
 from thrive.models import SERVICE_ROLES, Membership, Role, User
 
-from .models import DowntimeRecord
+from .models import DowntimeAttachment, DowntimeRecord, RecordKind
 from .readonly import downtime_in_force
 
 # Who keeps a Downtime tracker: staff, not health partner people (who have the portal).
@@ -25,8 +27,9 @@ RECORDING_ROLES = (
 )
 
 NEW = "NEW"
-# What the author types; everything else (who, when, which downtime, entered) is Thrive's.
-RECORD_FIELDS = frozenset(
+# What the author types on the free-text form; everything else (who, when, which downtime,
+# entered) is Thrive's. A structured record's kind and values come from its kind's form.
+FREE_TEXT_FIELDS = frozenset(
     {
         "thrive_id",
         "child_surname",
@@ -38,17 +41,26 @@ RECORD_FIELDS = frozenset(
         "sent_to",
     }
 )
+RECORD_FIELDS = FREE_TEXT_FIELDS | {"kind", "values", "client_key"}
 
 THRIVE_ID_UNKNOWN = "Enter a Thrive ID you can see, or NEW"
 RESTRICTED_NOT_SENT = (
     "A restricted record cannot be sent to another team. Choose ‘No’ for Restricted record, "
     "or do not send it"
 )
+NEEDS_A_CASE = "Enter the Thrive ID of the case this work belongs to"
+NEW_ONLY = "A new family’s record is for NEW: a family not yet in Thrive"
 RECORDED_IN_FUTURE = "Date & Time Information Recorded must be now or in the past"
 ONLY_AUTHOR = "Only the person who recorded it can change a downtime record."
 ALREADY_ENTERED = (
     "This record has been marked as entered into Thrive, so it can no longer be changed. "
     "Undo that first if it was a mistake."
+)
+
+
+APPLIED_FOR_GOOD = (
+    "This record was applied to Thrive, so its work is on the case: correct the case itself "
+    "if something is wrong."
 )
 
 
@@ -116,18 +128,57 @@ def _checked(fields: dict, *, by: User, record: DowntimeRecord | None = None) ->
     sent_to = values.get("sent_to", record.sent_to if record else None)
     if restricted and sent_to is not None:
         raise RecordRefused(RESTRICTED_NOT_SENT, field="sent_to")
+    kind = values.get("kind", record.kind if record else RecordKind.FREE_TEXT)
+    thrive_id = values.get("thrive_id", record.thrive_id if record else "")
+    if kind in (RecordKind.NOTE, RecordKind.CASE_CHANGE, RecordKind.ATTACHMENT) and (
+        thrive_id == NEW
+    ):
+        raise RecordRefused(NEEDS_A_CASE, field="thrive_id")
+    if kind == RecordKind.NEW_FAMILY and thrive_id != NEW:
+        raise RecordRefused(NEW_ONLY, field="thrive_id")
     recorded_at = values.get("recorded_at")
     if recorded_at is not None and recorded_at > timezone.now():
         raise RecordRefused(RECORDED_IN_FUTURE, field="recorded_at")
     return values
 
 
-@transaction.atomic
-def add_record(*, by: User, request=None, **fields) -> DowntimeRecord:
+ATTACHMENT_PREFIX = "downtime-records"
+
+
+def add_record(
+    *, by: User, request=None, attachment: CheckedUpload | None = None, **fields
+) -> DowntimeRecord:
     """A new line of `by`'s Downtime tracker, made during the downtime in force (or, with
-    none in force, typed up afterwards from paper), for their service if they have one."""
+    none in force, typed up afterwards from paper), for their service if they have one.
+    `attachment` (a checked upload) is kept with the record until it is applied; it is
+    stored first and deleted again if the record cannot be written."""
+    if attachment is None:
+        return _add_record(by=by, request=request, fields=fields)
+    stored = store_checked_upload(attachment, prefix=ATTACHMENT_PREFIX)
+    try:
+        with transaction.atomic():
+            record = _add_record(by=by, request=request, fields=fields)
+            DowntimeAttachment.objects.create(
+                record=record,
+                stored_name=stored,
+                original_name=attachment.safe_name,
+                **attachment.facts,
+            )
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+    return record
+
+
+@transaction.atomic
+def _add_record(*, by: User, request, fields: dict) -> DowntimeRecord:
     if not may_keep_records(by):
         raise RecordRefused("Only Thrive staff keep downtime records.")
+    client_key = fields.get("client_key")
+    if client_key is not None:
+        existing = DowntimeRecord.objects.filter(client_key=client_key, created_by=by).first()
+        if existing is not None:
+            return existing  # sent again by a browser that did not hear the first answer
     values = _checked(fields, by=by)
     record = DowntimeRecord.objects.create(
         created_by=by,
@@ -135,7 +186,8 @@ def add_record(*, by: User, request=None, **fields) -> DowntimeRecord:
         service_id=author_service_id(by),
         **values,
     )
-    audit.record(request, "downtime_record_added", record, user=by)
+    kind_note = "" if record.kind == RecordKind.FREE_TEXT else record.get_kind_display()
+    audit.record(request, "downtime_record_added", record, user=by, note=kind_note)
     return record
 
 
@@ -199,9 +251,11 @@ def mark_entered(record: DowntimeRecord, *, by: User, request=None) -> DowntimeR
 def mark_not_entered(record: DowntimeRecord, *, by: User, request=None) -> DowntimeRecord:
     """Undo `mark_entered` (marked by mistake): the record is back in the re-entry queue."""
     _check_visible(record, by)
-    updated = DowntimeRecord.objects.filter(pk=record.pk, entered_at__isnull=False).update(
-        entered_at=None, entered_by=None, version=F("version") + 1
-    )
+    if record.applied:
+        raise RecordRefused(APPLIED_FOR_GOOD)
+    updated = DowntimeRecord.objects.filter(
+        pk=record.pk, entered_at__isnull=False, applied=False
+    ).update(entered_at=None, entered_by=None, version=F("version") + 1)
     if not updated:
         raise RecordRefused("This record has not been marked as entered into Thrive.")
     record.refresh_from_db()

@@ -24,6 +24,8 @@ def purge_bin() -> int:
 
 def _stored_file_owners():
     """Each storage prefix that uploads are saved under, with the rows that name its files."""
+    from continuity.models import DowntimeAttachment
+    from continuity.records import ATTACHMENT_PREFIX
     from portal.models import SupportingDocument
 
     from .models import DocumentVersion
@@ -32,6 +34,7 @@ def _stored_file_owners():
     return [
         (STORAGE_PREFIX, DocumentVersion, "file"),
         ("portal", SupportingDocument, "stored_name"),
+        (ATTACHMENT_PREFIX, DowntimeAttachment, "stored_name"),
     ]
 
 

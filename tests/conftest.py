@@ -116,3 +116,18 @@ def nine_am():
 
     with time_machine.travel(datetime(2026, 12, 1, 9, 0, tzinfo=UTC), tick=False) as clock:
         yield clock
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Default storage in a fresh folder; returns the folder."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root},
+        },
+    }
+    return root

@@ -118,3 +118,22 @@ def make_case(service, *, referred_by=None, **fields):
         case.thrive_id = f"KT{case.pk:06d}"
         case.save(update_fields=["thrive_id"])
     return case
+
+
+def make_note(case, *, by=None, **fields):
+    """A case note on `case`, written an hour ago by its referrer unless `fields` say otherwise."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.models import CaseNote, NoteKind
+
+    by = by or case.referred_by
+    values = {
+        "kind": NoteKind.PHONE_CALL,
+        "happened_at": timezone.now() - timedelta(hours=1),
+        "who": "Mum",
+        "text": "Phoned mum about the morning routine.",
+        **fields,
+    }
+    return CaseNote.objects.create(case=case, created_by=by, modified_by=by, **values)

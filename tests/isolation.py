@@ -16,7 +16,14 @@ from thrive.models import District, Organisation, Role
 
 from .continuity.factories import make_record
 from .documents.library.factories import make_document
-from .factories import OrganisationFactory, ServiceFactory, WorkGroupFactory, make_case, person
+from .factories import (
+    OrganisationFactory,
+    ServiceFactory,
+    WorkGroupFactory,
+    make_case,
+    make_note,
+    person,
+)
 from .portal.factories import make_portal_document, make_portal_task
 from .selfservice.factories import request_in
 
@@ -103,6 +110,12 @@ OBJECT_URLS.update(
     }
 )
 
+# Case notes: only on a case the person may see, and a note only through its own case.
+OBJECT_URLS["cases:note_add"] = ObjectUrl(_case)
+OBJECT_URLS["cases:note_correct"] = ObjectUrl(
+    lambda other: {"thrive_id": other.case.thrive_id, "pk": make_note(other.case).pk}
+)
+
 # Account requests: only the requesting service's managers (and administrators) see them;
 # a manager or tray admin may only make requests for their own service or work group.
 OBJECT_URLS.update(
@@ -186,7 +199,14 @@ OBJECT_URLS["portal:remove_member"] = ObjectUrl(
 OBJECT_URLS.update(
     {
         f"continuity:{name}": ObjectUrl(lambda other: {"pk": other.record.pk})
-        for name in ["record", "record_change", "record_entered", "record_not_entered"]
+        for name in [
+            "record",
+            "record_change",
+            "record_change_kind",
+            "record_apply",
+            "record_entered",
+            "record_not_entered",
+        ]
     }
 )
 
@@ -197,6 +217,9 @@ NOT_OBJECT_URLS: dict[str, str] = {
     "cases:reference_item": "council-wide list entry, not tenant data; administrators only",
 }
 
+NOT_OBJECT_URLS["continuity:record_add_kind"] = (
+    "the parameter names a kind of record; a case is chosen by Thrive ID among visible cases"
+)
 NOT_OBJECT_URLS["selfservice:invitation"] = (
     "the parameter is a single-use secret token, not an id; unknown tokens answer 404"
 )

@@ -341,6 +341,10 @@ MEDIA_URL = "/media/"
 
 # Uploads (documents.uploads): each file is refused as it streams once past the limit.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=15 * 1024 * 1024)
+
+# Downtime records kept offline in the browser are encrypted to this P-256 key's public half
+# (PEM, PKCS#8). Unset, the key is derived from SECRET_KEY, so every process agrees on it.
+OFFLINE_RECORDS_PRIVATE_KEY = env.str("OFFLINE_RECORDS_PRIVATE_KEY", default="")
 FILE_UPLOAD_HANDLERS = [
     "documents.uploads.UploadSizeLimitHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

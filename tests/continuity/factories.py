@@ -76,3 +76,59 @@ def allocated_case(team, worker=None):
         progressing="yes",
         worker=worker or team.worker,
     )
+
+
+def make_structured(author, kind, values, *, case=None, **fields):
+    """A structured record as the kind's form would keep it, added by `author`."""
+    from continuity import kinds, records
+
+    return records.add_record(
+        by=author,
+        restricted=fields.pop("restricted", False),
+        recorded_at=fields.pop("recorded_at", timezone.now() - timedelta(hours=2)),
+        **kinds.record_fields(kind, values, case=case),
+        **fields,
+    )
+
+
+def note_values(**overrides):
+    return {
+        "kind": "home_visit",
+        "happened_at": (timezone.now() - timedelta(hours=3)).isoformat(),
+        "who": "Mum",
+        "text": "Agreed a morning routine chart.",
+        **overrides,
+    }
+
+
+def change_values(case, **changes):
+    """A case_change record's values: the case's Edit form as it opened, with `changes`."""
+    from continuity import kinds
+
+    base = {name: kinds.as_json(getattr(case, name)) for name in kinds.CHANGE_FIELDS}
+    return {
+        "version": case.version,
+        "fields": {**base, **changes},
+        "key_reasons": None,
+        "base": base,
+        "base_key_reasons": None,
+    }
+
+
+def family_values(service=None, **overrides):
+    return {
+        "service": service.pk if service else None,
+        "fields": {
+            "family_names": "Finch",
+            "child_first_name": "Robin",
+            "child_last_name": "Finch",
+            "child_date_of_birth": "2020-05-04",
+            "other_children": "",
+            "address": "2 Mill Lane, Ashford",
+            "postcode": "TN23 4BB",
+            "notifier": "School nurse",
+            "reason_for_referral": "Parenting support",
+            "date_referred": timezone.localdate().isoformat(),
+            **overrides,
+        },
+    }

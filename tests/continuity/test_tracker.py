@@ -54,7 +54,7 @@ def test_the_tracker_names_its_owner_and_team_and_lists_only_their_records(clien
     assert "Your Name" in page.text and "Will Kerr" in page.text
     assert "Team Name" in page.text and "Family Matters Ashford" in page.text
     assert "Add a downtime record" in page.text
-    assert reverse("continuity:record_add") in page.text
+    assert reverse("continuity:record_start") in page.text
     assert "Count: 1" in page.text
 
 
@@ -244,6 +244,7 @@ def test_the_re_entry_queue_downloads_as_csv(client, team):
         "Recorded by",
         "Date & Time Information Recorded",
         "TEMPLATE REFERRAL",
+        "Kind of record",
     ]
     assert rows[1][:4] == [
         "NEW",

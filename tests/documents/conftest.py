@@ -31,20 +31,5 @@ def small_limit(settings):
     return TEST_LIMIT
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    """Default storage in a fresh folder; returns the folder."""
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": root},
-        },
-    }
-    return root
-
-
 def stored_files(root):
     return sorted(path for path in root.rglob("*") if path.is_file())

@@ -12,6 +12,7 @@ On a ModelForm, use `Meta.field_classes = {"date_of_birth": GovukDateField}`.
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -243,3 +244,32 @@ class LongTextField(forms.CharField):
         self.error_messages["max_length"] = (
             f"{self.label or 'This'} must be {max_length:,} characters or fewer"
         )
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def past_date_and_time(date_label, time_label, *, error_label=None, what="the work"):
+    """The date and time something happened (a downtime record, a case note): a GOV.UK date
+    input that is not in the future and a time on the 24-hour clock. Combine them with
+    `london_datetime` in the form's clean() and check the result against now."""
+    day = GovukDateField(
+        label=date_label,
+        error_label=error_label,
+        allow_future=False,
+        help_text="For example, 23 11 2026",
+    )
+    time = GovukTimeField(
+        label=time_label,
+        help_text="24-hour clock, for example 14:30",
+        error_messages={
+            "required": f"Enter the time {what}",
+            "invalid": "Enter a time on the 24-hour clock, like 14:30",
+        },
+    )
+    return day, time
+
+
+def london_datetime(day, time):
+    """A date and a time of day typed in the UK, as an aware datetime."""
+    return dt.datetime.combine(day, time, tzinfo=LONDON)

@@ -1,0 +1,196 @@
+// The offline Downtime tracker. Each record is encrypted to Thrive's public key (ECDH P-256
+// with a one-off key pair, HKDF-SHA256, AES-256-GCM) before it is kept in IndexedDB; the
+// one-off private key is never kept, so this page cannot read a record back. Records are
+// sent, oldest first, when Thrive answers; each carries its own key, so one sent twice is
+// added once. Plain JavaScript, no framework: see continuity/offline.py for the server side.
+const root = document.querySelector("[data-offline-tracker]");
+const form = root && root.querySelector("[data-offline-form]");
+const INFO = new TextEncoder().encode("thrive downtime record v1");
+const RETRY_MS = 10000;
+
+const encode = (text) => new TextEncoder().encode(text);
+const toBase64 = (buffer) => btoa(String.fromCharCode(...new Uint8Array(buffer)));
+const fromBase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+
+function openStore() {
+  return new Promise((resolve, reject) => {
+    const opening = indexedDB.open("thrive-offline-tracker", 1);
+    opening.onupgradeneeded = () => {
+      const store = opening.result.createObjectStore("records", { keyPath: "key" });
+      store.createIndex("user", "user");
+    };
+    opening.onsuccess = () => resolve(opening.result);
+    opening.onerror = () => reject(opening.error);
+  });
+}
+
+async function withStore(mode, work) {
+  const db = await openStore();
+  return new Promise((resolve, reject) => {
+    const transaction = db.transaction("records", mode);
+    const result = work(transaction.objectStore("records"));
+    transaction.oncomplete = () => resolve(result.result ?? result);
+    transaction.onerror = () => reject(transaction.error);
+  });
+}
+
+const waitingRecords = (user) =>
+  withStore("readonly", (store) => store.index("user").getAll(user));
+const keep = (entry) => withStore("readwrite", (store) => store.put(entry));
+const forget = (key) => withStore("readwrite", (store) => store.delete(key));
+
+async function seal(key, payload) {
+  const serverKey = await crypto.subtle.importKey(
+    "raw", fromBase64(root.dataset.publicKey), { name: "ECDH", namedCurve: "P-256" }, false, [],
+  );
+  const mine = await crypto.subtle.generateKey(
+    { name: "ECDH", namedCurve: "P-256" }, false, ["deriveBits"],
+  );
+  const shared = await crypto.subtle.deriveBits(
+    { name: "ECDH", public: serverKey }, mine.privateKey, 256,
+  );
+  const hkdf = await crypto.subtle.importKey("raw", shared, "HKDF", false, ["deriveKey"]);
+  const aes = await crypto.subtle.deriveKey(
+    { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(), info: INFO },
+    hkdf, { name: "AES-GCM", length: 256 }, false, ["encrypt"],
+  );
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const ct = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: encode(key) }, aes, encode(JSON.stringify(payload)),
+  );
+  const epk = await crypto.subtle.exportKey("raw", mine.publicKey);
+  return { epk: toBase64(epk), iv: toBase64(iv), ct: toBase64(ct) };
+}
+
+function say(selector, text) {
+  root.querySelector(selector).textContent = text;
+}
+
+async function showWaiting() {
+  const count = (await waitingRecords(user())).length;
+  say("[data-waiting]", count === 1 ? "1 record waiting to be sent"
+    : `${count} records waiting to be sent`);
+  return count;
+}
+
+const user = () => Number(root.dataset.user);
+
+function showError(name, message) {
+  const group = form.querySelector(`[data-field="${name}"]`);
+  const error = form.querySelector(`#${name}-error`);
+  group.classList.toggle("govuk-form-group--error", Boolean(message));
+  error.hidden = !message;
+  error.textContent = message ? `Error: ${message}` : "";
+}
+
+function checked(fields) {
+  // The few checks that stop a record being kept at all; Thrive checks the rest on arrival,
+  // and keeps what it cannot accept for the author to correct in the tracker.
+  const problems = {
+    thrive_id: fields.thrive_id ? "" : "Enter the Thrive ID, or NEW",
+    child_surname: fields.child_surname ? "" : "Enter the child’s surname",
+    recorded_date: fields.recorded_date ? "" : "Enter the date information recorded",
+    recorded_time: /^\d{1,2}[:.]\d{2}$/.test(fields.recorded_time)
+      ? "" : "Enter a time on the 24-hour clock, like 14:30",
+    details: fields.details ? "" : "Enter what was done",
+  };
+  Object.entries(problems).forEach(([name, message]) => showError(name, message));
+  const first = Object.keys(problems).find((name) => problems[name]);
+  if (first) form.querySelector(`#${first}`).focus();
+  return !first;
+}
+
+function resetForm() {
+  form.reset();
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  form.recorded_date.value = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  form.recorded_time.value = `${pad(now.getHours())}:${pad(now.getMinutes())}`;
+}
+
+async function addRecord(event) {
+  event.preventDefault();
+  const data = new FormData(form);
+  const fields = Object.fromEntries(
+    ["thrive_id", "child_surname", "child_date_of_birth", "recorded_date", "recorded_time",
+      "nature_of_work", "details"].map((name) => [name, String(data.get(name) || "").trim()]),
+  );
+  fields.restricted = data.get("restricted") === "yes";
+  if (!checked(fields)) return;
+  const key = crypto.randomUUID();
+  const sealed = await seal(key, { user: user(), fields });
+  await keep({ key, user: user(), sealed, kept_at: new Date().toISOString() });
+  resetForm();
+  say("[data-connection]", "Record kept in this browser, encrypted.");
+  await showWaiting();
+  sendWaiting();
+}
+
+let sending = false;
+
+async function sendWaiting() {
+  if (sending) return;
+  sending = true;
+  try {
+    const waiting = await waitingRecords(user());
+    if (!waiting.length) return;
+    let status;
+    try {
+      const answer = await fetch(root.dataset.statusUrl, { credentials: "same-origin", cache: "no-store" });
+      status = await answer.json();
+    } catch {
+      say("[data-connection]", "Thrive cannot be reached. Your records are kept here and will be sent when it can.");
+      return;
+    }
+    if (!status.signed_in) {
+      say("[data-connection]", "Thrive is back. Sign in to Thrive in another tab to send your records.");
+      return;
+    }
+    if (status.user !== user()) {
+      say("[data-connection]", "Someone else is signed in to Thrive in this browser: these records wait for their author.");
+      return;
+    }
+    waiting.sort((a, b) => a.kept_at.localeCompare(b.kept_at));
+    for (const entry of waiting) {
+      let answer;
+      try {
+        answer = await fetch(root.dataset.sendUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": status.csrf },
+          body: JSON.stringify({ key: entry.key, sealed: entry.sealed }),
+        });
+      } catch {
+        say("[data-connection]", "Thrive stopped answering. The rest will be sent when it can.");
+        return;
+      }
+      if (answer.status === 200 || answer.status === 201) {
+        const sent = await answer.json();
+        await forget(entry.key);
+        const item = document.createElement("li");
+        const link = document.createElement("a");
+        link.className = "govuk-link";
+        link.href = sent.url;
+        link.textContent = `Downtime record ${sent.record}`;
+        item.append("Sent: ", link, sent.problems.length ? " – check it, Thrive could not accept all of it" : "");
+        root.querySelector("[data-sent]").append(item);
+      } else {
+        const problem = await answer.json().catch(() => ({}));
+        say("[data-connection]", problem.error || "Thrive could not take a record just now. It will be tried again.");
+        return;
+      }
+    }
+    say("[data-connection]", "All your records have been sent to your Downtime tracker.");
+  } finally {
+    sending = false;
+    await showWaiting();
+  }
+}
+
+if (form) {
+  resetForm();
+  form.addEventListener("submit", addRecord);
+  window.addEventListener("online", sendWaiting);
+  setInterval(sendWaiting, RETRY_MS);
+  showWaiting().then(sendWaiting);
+}
