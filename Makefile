@@ -70,7 +70,7 @@ endif
 
 FRONTEND_SOURCES := $(wildcard frontend/*)
 
-.PHONY: help install python run demo-data test lint format bench check-deploy clean
+.PHONY: help install python run demo-data test lint format bench check-deploy audit migrations-check clean
 
 help:
 	@echo "Thrive — make targets:"
@@ -82,6 +82,8 @@ help:
 	@echo "  make format        ruff format and ruff check --fix"
 	@echo "  make bench         run the benchmarks (python -m bench)"
 	@echo "  make check-deploy  Django's deployment checks with production-like settings"
+	@echo "  make audit         known vulnerabilities in the locked Python and npm packages"
+	@echo "  make migrations-check  fail if a model change has no migration"
 	@echo "  make clean         remove installed packages, build output, stamps and caches"
 
 python:
@@ -165,6 +167,14 @@ check-deploy: $(STAMPS)/venv
 	ALLOWED_HOSTS=thrive.example.org \
 	EMAIL_HOST=smtp.example.org \
 	$(MANAGE) check --deploy --fail-level WARNING
+
+audit: $(STAMPS)/venv $(STAMPS)/npm
+	$(UV) export --locked --no-dev --no-emit-project --format requirements-txt --quiet \
+	  --output-file $(STAMPS)/requirements.txt
+	$(VENV)/bin/python .ci/audit.py $(STAMPS)/requirements.txt
+
+migrations-check: $(STAMPS)/venv
+	$(MANAGE) makemigrations --check --dry-run
 
 # Keeps the database (thrive.sqlite3) and uploaded files (media/): they are data, not build output.
 clean:

@@ -376,3 +376,8 @@ LOGGING = {
 THRIVE_PHASE = env.str("THRIVE_PHASE", default="Beta")
 DEMO_PASSWORD = "Thrive-Demo-2026!"
 THRIVE_ID_PREFIX = env.str("THRIVE_ID_PREFIX", default="KT")
+
+# --- Deployment: source link, checks, logs, error reporting (issue #17) ---------------------
+# Where the footer's "Source code" link points. Empty: Thrive serves the source it is running
+# (/source/), which stays true for a council that changes the code (AGPL-3.0 section 13).
+SOURCE_URL = env.str("SOURCE_URL", default="")

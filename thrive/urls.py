@@ -14,6 +14,7 @@ account_patterns = [
 urlpatterns = [
     *account_patterns,
     path("", views.home, name="home"),
+    path("source/", views.source, name="source"),
     path("acceptable-use-policy/", views.accept_aup, name="aup"),
     path("two-factor/setup/", views.second_factor_setup, name="second_factor_setup"),
     path("two-factor/verify/", views.second_factor_verify, name="second_factor_verify"),

@@ -5,7 +5,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +16,7 @@ from .access import role_required
 from .forms import AcceptPolicyForm, AuditFilterForm, TokenForm
 from .middleware import SESSION_LAST_SEEN, session_seconds_left
 from .models import AcceptableUsePolicy, AuditEvent, Membership, Role, Service, User, WorkGroup
+from .source import source_archive
 from .ui.lists import csv_response, paginate
 
 
@@ -255,3 +256,12 @@ def audit_trail(request):
         "thrive/audit.html",
         {"form": form, "page": paginate(request, events), "csv_query": query.urlencode()},
     )
+
+
+@require_GET
+def source(request):
+    """The running source as a download, open to everyone (AGPL-3.0 section 13): it holds no
+    data and no configuration, only the project's own files."""
+    response = HttpResponse(source_archive(), content_type="application/gzip")
+    response["Content-Disposition"] = 'attachment; filename="thrive-source.tar.gz"'
+    return response
