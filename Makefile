@@ -161,11 +161,19 @@ bench: install
 	  echo "No benchmarks are defined yet (add a top-level bench/ package with __main__.py)."; \
 	fi
 
+# What a real deployment sets (see .env.example): nothing is connected to,
+# the checks read settings only. Thrive's own checks are in thrive/checks.py.
 check-deploy: $(STAMPS)/venv
+	env -u CELERY_TASK_ALWAYS_EAGER -u EMAIL_BACKEND -u CLAMAV_SOCKET \
 	DEBUG=false \
 	SECRET_KEY="$$($(VENV)/bin/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	ALLOWED_HOSTS=thrive.example.org \
+	SITE_URL=https://thrive.example.org \
+	DATABASE_URL=postgres://thrive@postgres.invalid:5432/thrive \
+	REDIS_URL=redis://valkey.invalid:6379/0 \
 	EMAIL_HOST=smtp.example.org \
+	CLAMAV_HOST=clamav.invalid \
+	THRIVE_ID_PREFIX=EX \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 audit: $(STAMPS)/venv $(STAMPS)/npm

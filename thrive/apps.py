@@ -6,7 +6,7 @@ class ThriveConfig(AppConfig):
     verbose_name = "Thrive core"
 
     def ready(self):
-        from . import signals  # noqa: F401  (audit of sign-in and sign-out)
+        from . import checks, signals  # noqa: F401  (deploy checks; audit of sign-in/out)
         from .models import Role
         from .registry import NavEntry, add_navigation
 
