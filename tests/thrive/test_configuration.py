@@ -99,3 +99,17 @@ def test_a_secret_can_come_from_a_file(tmp_path):
     output = run_python(program, {"DEBUG": "false", "SECRET_KEY_FILE": str(secret)})
 
     assert output.strip() == repr("from-a-mounted-secret-" + "x" * 40)
+
+
+def test_behind_pgbouncer_django_keeps_no_connections_and_no_server_side_cursors():
+    program = (
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['DISABLE_SERVER_SIDE_CURSORS'])"
+    )
+    env = {
+        "DATABASE_URL": "postgres://thrive@pgbouncer.invalid:6432/thrive",
+        "DATABASE_CONN_MAX_AGE": "0",
+        "DATABASE_DISABLE_SERVER_SIDE_CURSORS": "true",
+    }
+
+    assert run_python(program, env).split() == ["0", "True"]
