@@ -26,6 +26,12 @@ urlpatterns = [
     path("administration/people/", views.people, name="people"),
     path("administration/people/<int:pk>/", views.person_detail, name="person_detail"),
     path("administration/audit/", views.audit_trail, name="audit"),
+    path("administration/operations/", views.operations_page, name="operations"),
+    path(
+        "administration/operations/emails/<int:pk>/retry/",
+        views.retry_email,
+        name="operations_retry_email",
+    ),
     path("cases/", include("cases.urls")),
     path("documents/", include("documents.urls")),
     path("selfservice/", include("selfservice.urls")),
