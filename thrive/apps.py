@@ -15,5 +15,5 @@ class ThriveConfig(AppConfig):
             NavEntry(0, "Home", "home", roles=()),
             NavEntry(100, "People", "people", roles=(Role.SYSTEM_ADMIN,)),
             NavEntry(102, "Audit", "audit", roles=(Role.SYSTEM_ADMIN,)),
-            NavEntry(103, "Operations", "operations", roles=(Role.SYSTEM_ADMIN,)),
+            NavEntry(107, "Operations", "operations", roles=(Role.SYSTEM_ADMIN,)),
         )
