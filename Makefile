@@ -5,6 +5,9 @@
 #
 # Nothing needs installing first but a Python >= 3.12 somewhere (on PATH or under pyenv),
 # Node.js with npm, and make. uv is used if it is on PATH, otherwise installed into .tools/.
+# The system libraries (libmagic, pango, fonts; Chromium for the tests) are installed by
+# `make run` and `make test` on Debian/Ubuntu when run as root, or named with the one command
+# to run (.ci/system-packages).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -70,7 +73,11 @@ endif
 
 FRONTEND_SOURCES := $(wildcard frontend/*)
 
-.PHONY: help install python run demo-data test lint format bench check-deploy audit migrations-check clean
+# Debian/Ubuntu package names.
+RUN_PACKAGES := libmagic1 libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
+TEST_PACKAGES := $(RUN_PACKAGES) chromium
+
+.PHONY: help install python system-packages-run system-packages-test run demo-data test lint format bench check-deploy audit migrations-check clean
 
 help:
 	@echo "Thrive — make targets:"
@@ -108,7 +115,7 @@ $(STAMPS)/venv: uv.lock pyproject.toml $(UV_DEP) | python
 	@touch $@
 
 $(STAMPS)/npm: package-lock.json package.json
-	@command -v npm >/dev/null 2>&1 || { echo "error: npm (Node.js 20) is needed for the front-end build." >&2; exit 1; }
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm (Node.js 22 or 24 LTS) is needed for the front-end build: apt-get install nodejs npm, or https://nodejs.org." >&2; exit 1; }
 	@mkdir -p $(STAMPS)
 	npm ci --no-audit --no-fund
 	@touch $@
@@ -119,7 +126,13 @@ $(STAMPS)/frontend: $(STAMPS)/npm $(FRONTEND_SOURCES)
 
 install: $(STAMPS)/venv $(STAMPS)/npm $(STAMPS)/frontend
 
-demo-data: install
+system-packages-run:
+	@bash .ci/system-packages $(RUN_PACKAGES)
+
+system-packages-test:
+	@bash .ci/system-packages $(TEST_PACKAGES)
+
+demo-data: system-packages-run install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_data
 
@@ -139,7 +152,7 @@ run: demo-data
 	fi; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: install
+test: system-packages-test install
 	DJANGO_ALLOW_ASYNC_UNSAFE=true \
 	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage \
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
