@@ -1,9 +1,12 @@
 # syntax=docker/dockerfile:1
-# Thrive production image: Django served by gunicorn; the same image runs the Celery worker and
-# beat (see docker-compose.yml). Built in three stages so neither Node.js nor uv is shipped.
+# Thrive production image: Django served by gunicorn; the same image runs the migrate job, the
+# Celery worker and the scheduler (docker-compose.yml, deploy/kubernetes/). Built in three
+# stages so neither Node.js nor uv is shipped. Static files are collected at build time, so
+# containers can run with a read-only root filesystem (only /tmp needs to be writable).
 
 # --- 1. Front end: GOV.UK Frontend and MoJ Frontend compiled into static/build/ ----------------
-FROM node:20-bookworm-slim AS frontend
+# Node.js 24, a long-term support release (supported until April 2028).
+FROM node:24-bookworm-slim AS frontend
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -32,20 +35,26 @@ RUN apt-get update \
 RUN groupadd --system --gid 10001 thrive \
     && useradd --system --uid 10001 --gid thrive --home-dir /app --no-create-home thrive
 
+ARG THRIVE_VERSION=0.1.0
+LABEL org.opencontainers.image.title="Thrive" \
+      org.opencontainers.image.version="${THRIVE_VERSION}" \
+      org.opencontainers.image.licenses="AGPL-3.0-or-later"
 ENV PATH=/app/.venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    DEBUG=false
+    DEBUG=false \
+    LOG_FORMAT=json
 
 WORKDIR /app
 COPY --from=python-packages /app/.venv /app/.venv
-# Application code stays owned by root (read-only to the app); only the collected static files
-# and local media (unused when STORAGE_BUCKET_NAME is set) are writable.
+# Application code and static files stay owned by root: read-only to the app, which runs as
+# an unprivileged user and writes only to /tmp (and media/, used only without a bucket).
 COPY . .
 COPY --from=frontend /app/static/build /app/static/build
-RUN mkdir -p /app/staticfiles /app/media \
-    && chown thrive:thrive /app/staticfiles /app/media
+RUN DEBUG=false SECRET_KEY=collectstatic-at-build-time-only python manage.py collectstatic --noinput \
+    && python -m compileall -q thrive cases documents portal selfservice continuity \
+    && mkdir -p /app/media && chown thrive:thrive /app/media
 
-USER thrive
+USER 10001:10001
 EXPOSE 8000
-CMD ["gunicorn", "thrive.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "--config", "deploy/gunicorn.conf.py", "thrive.wsgi"]

@@ -5,6 +5,9 @@
 #
 # Nothing needs installing first but a Python >= 3.12 somewhere (on PATH or under pyenv),
 # Node.js with npm, and make. uv is used if it is on PATH, otherwise installed into .tools/.
+# The system libraries (libmagic, pango, fonts; Chromium for the tests) are installed by
+# `make run` and `make test` on Debian/Ubuntu when run as root, or named with the one command
+# to run (.ci/system-packages).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -70,7 +73,11 @@ endif
 
 FRONTEND_SOURCES := $(wildcard frontend/*)
 
-.PHONY: help install python run demo-data test lint format bench check-deploy clean
+# Debian/Ubuntu package names.
+RUN_PACKAGES := libmagic1 libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
+TEST_PACKAGES := $(RUN_PACKAGES) chromium
+
+.PHONY: help install python system-packages-run system-packages-test run demo-data test lint format bench check-deploy audit migrations-check clean
 
 help:
 	@echo "Thrive — make targets:"
@@ -82,6 +89,8 @@ help:
 	@echo "  make format        ruff format and ruff check --fix"
 	@echo "  make bench         run the benchmarks (python -m bench)"
 	@echo "  make check-deploy  Django's deployment checks with production-like settings"
+	@echo "  make audit         known vulnerabilities in the locked Python and npm packages"
+	@echo "  make migrations-check  fail if a model change has no migration"
 	@echo "  make clean         remove installed packages, build output, stamps and caches"
 
 python:
@@ -106,7 +115,7 @@ $(STAMPS)/venv: uv.lock pyproject.toml $(UV_DEP) | python
 	@touch $@
 
 $(STAMPS)/npm: package-lock.json package.json
-	@command -v npm >/dev/null 2>&1 || { echo "error: npm (Node.js 20) is needed for the front-end build." >&2; exit 1; }
+	@command -v npm >/dev/null 2>&1 || { echo "error: npm (Node.js 22 or 24 LTS) is needed for the front-end build: apt-get install nodejs npm, or https://nodejs.org." >&2; exit 1; }
 	@mkdir -p $(STAMPS)
 	npm ci --no-audit --no-fund
 	@touch $@
@@ -117,7 +126,13 @@ $(STAMPS)/frontend: $(STAMPS)/npm $(FRONTEND_SOURCES)
 
 install: $(STAMPS)/venv $(STAMPS)/npm $(STAMPS)/frontend
 
-demo-data: install
+system-packages-run:
+	@bash .ci/system-packages $(RUN_PACKAGES)
+
+system-packages-test:
+	@bash .ci/system-packages $(TEST_PACKAGES)
+
+demo-data: system-packages-run install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_data
 
@@ -144,7 +159,7 @@ run: demo-data
 	trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-test: install
+test: system-packages-test install
 	DJANGO_ALLOW_ASYNC_UNSAFE=true \
 	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage \
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -166,12 +181,28 @@ bench: install
 	  echo "No benchmarks are defined yet (add a top-level bench/ package with __main__.py)."; \
 	fi
 
+# What a real deployment sets (see .env.example): nothing is connected to,
+# the checks read settings only. Thrive's own checks are in thrive/checks.py.
 check-deploy: $(STAMPS)/venv
+	env -u CELERY_TASK_ALWAYS_EAGER -u EMAIL_BACKEND -u CLAMAV_SOCKET \
 	DEBUG=false \
 	SECRET_KEY="$$($(VENV)/bin/python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	ALLOWED_HOSTS=thrive.example.org \
+	SITE_URL=https://thrive.example.org \
+	DATABASE_URL=postgres://thrive@postgres.invalid:5432/thrive \
+	REDIS_URL=redis://valkey.invalid:6379/0 \
 	EMAIL_HOST=smtp.example.org \
+	CLAMAV_HOST=clamav.invalid \
+	THRIVE_ID_PREFIX=EX \
 	$(MANAGE) check --deploy --fail-level WARNING
+
+audit: $(STAMPS)/venv $(STAMPS)/npm
+	$(UV) export --locked --no-dev --no-emit-project --format requirements-txt --quiet \
+	  --output-file $(STAMPS)/requirements.txt
+	$(VENV)/bin/python .ci/audit.py $(STAMPS)/requirements.txt
+
+migrations-check: $(STAMPS)/venv
+	$(MANAGE) makemigrations --check --dry-run
 
 # Keeps the database (thrive.sqlite3) and uploaded files (media/): they are data, not build output.
 clean:

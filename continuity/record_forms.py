@@ -10,7 +10,6 @@ from cases.models import normalise_thrive_id
 from thrive.models import Service
 from thrive.ui.govuk_forms import (
     GovukDateField,
-    GovukTimeField,
     LongTextField,
     london_datetime,
     past_date_and_time,

@@ -29,3 +29,10 @@ class DocumentsConfig(AppConfig):
             ),
         )
         add_demo_loader(30, "documents.demo.load_demo_documents")
+
+        # The Operations page asks whether the virus scanner answers.
+        from thrive.operations import status_check
+
+        from .uploads.viruses import scanner_answers
+
+        status_check("Virus scanner")(scanner_answers)

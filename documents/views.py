@@ -121,14 +121,21 @@ def uploadable_cases(user):
 @role_required(*UPLOAD_ROLES)
 def upload(request):
     """The library's Upload Document page: the Thrive ID is checked against the cases the
-    person may use, so nothing is stored with no Thrive ID or a mistyped one."""
+    person may use, so nothing is stored with no Thrive ID or a mistyped one.
+
+    Finding a case is a POST too (marked by its form's hidden `find` field): a family name
+    in a URL would land in access logs, proxies and browser history."""
     cases = uploadable_cases(request.user)
-    form = LibraryUploadForm(request.POST or None, request.FILES or None, cases=cases)
-    if request.method == "POST" and form.is_valid():
+    finding = request.method == "POST" and "find" in request.POST
+    uploading = request.method == "POST" and not finding
+    form = LibraryUploadForm(
+        request.POST if uploading else None, request.FILES if uploading else None, cases=cases
+    )
+    if uploading and form.is_valid():
         case = form.cleaned_data["thrive_id"]
         _upload_all(request, case, form.cleaned_data["files"], form.cleaned_data["title"])
         return redirect(_case_documents_url(case))
-    search = CaseSearchForm(request.GET or None)
+    search = CaseSearchForm(request.POST if finding else None)
     found = None
     if search.is_valid() and search.cleaned_data["q"].strip():
         query = search.cleaned_data["q"].strip()

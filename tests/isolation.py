@@ -210,6 +210,25 @@ OBJECT_URLS.update(
     }
 )
 
+# The Operations page's email retry: the outbox is the deployment's, administered by system
+# administrators only; everyone else gets 404.
+OBJECT_URLS["operations_retry_email"] = ObjectUrl(
+    lambda other: {"pk": failed_email_for(other).pk},
+    sees_other_tenants=frozenset({Role.SYSTEM_ADMIN}),
+)
+
+
+def failed_email_for(world: World):
+    from thrive.models import OutboxEmail
+
+    return OutboxEmail.objects.create(
+        to=[world.people[Role.SERVICE_MANAGER].email or "manager@example.org"],
+        subject="Failed",
+        body="",
+        status=OutboxEmail.Status.FAILED,
+    )
+
+
 # URL patterns with parameters that name no tenant-owned object, and why.
 NOT_OBJECT_URLS: dict[str, str] = {
     "cases:report": "the parameter names a report; its rows come from Case.visible_to",

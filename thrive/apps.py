@@ -6,7 +6,8 @@ class ThriveConfig(AppConfig):
     verbose_name = "Thrive core"
 
     def ready(self):
-        from . import signals  # noqa: F401  (audit of sign-in and sign-out)
+        # Deploy checks; scheduled job runs; the audit of sign-in and sign-out.
+        from . import checks, operations, signals  # noqa: F401
         from .models import Role
         from .registry import NavEntry, add_navigation
 
@@ -14,4 +15,5 @@ class ThriveConfig(AppConfig):
             NavEntry(0, "Home", "home", roles=()),
             NavEntry(100, "People", "people", roles=(Role.SYSTEM_ADMIN,)),
             NavEntry(102, "Audit", "audit", roles=(Role.SYSTEM_ADMIN,)),
+            NavEntry(107, "Operations", "operations", roles=(Role.SYSTEM_ADMIN,)),
         )

@@ -31,7 +31,10 @@ def navigation_for(user) -> list[dict]:
 
 def thrive(request):
     user = getattr(request, "user", None)
-    context = {"phase": settings.THRIVE_PHASE}
+    context = {
+        "phase": settings.THRIVE_PHASE,
+        "source_url": settings.SOURCE_URL or reverse("source"),
+    }
     if user is not None and user.is_authenticated:
         current = request.path
         nav = navigation_for(user)

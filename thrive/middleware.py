@@ -6,8 +6,12 @@ import re
 import time
 import uuid
 
+import django_structlog.middlewares as django_structlog_middlewares
+import django_structlog.signals as django_structlog_signals
+import structlog
 from django.conf import settings
 from django.contrib.auth import logout
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -192,3 +196,18 @@ def current_policy_id() -> int | None:
         policy_id = policy.pk if policy else 0
         cache.set("thrive:current-aup", policy_id, 60)
     return policy_id or None
+
+
+class RequestLogMiddleware(django_structlog_middlewares.RequestMiddleware):
+    """django-structlog's request_started/request_finished lines, under the request id that
+    RequestIdMiddleware gave (the one in the audit trail), and naming the path only: a query
+    string can hold a child's name."""
+
+    @staticmethod
+    def format_request(request) -> str:
+        return f"{request.method} {request.path}"
+
+
+@receiver(django_structlog_signals.bind_extra_request_metadata)
+def _log_under_thrive_request_id(request, logger, log_kwargs, **kwargs):
+    structlog.contextvars.bind_contextvars(request_id=request.request_id)

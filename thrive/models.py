@@ -492,3 +492,17 @@ class FailedSignIn(models.Model):
 
     def __str__(self):
         return f"{self.key} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class ScheduledJobRun(models.Model):
+    """The last run of one scheduled (Celery beat) task, for the Operations page: one row per
+    task, overwritten by each run (thrive.operations records it from Celery's signals)."""
+
+    task = models.CharField(max_length=200, unique=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    succeeded = models.BooleanField(null=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    def __str__(self):
+        return f"{self.task} at {self.started_at:%Y-%m-%d %H:%M}"

@@ -2,23 +2,27 @@
 
 With no environment at all Thrive runs embedded (SQLite, local files, console email, Celery
 tasks run inline). DATABASE_URL, REDIS_URL and STORAGE_* switch to PostgreSQL, a real Celery
-worker with Redis, and S3-compatible storage. The README lists every variable.
+worker with Redis, and S3-compatible storage. docs/configuration.md lists every variable
+(tests/thrive/test_configuration.py keeps that table and this module in step).
 """
 
 from datetime import timedelta
 from pathlib import Path
 
-import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from thrive import logs
+from thrive.environment import Environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Every variable can also come from a file: SECRET_KEY_FILE=/run/secrets/secret_key.
+env = Environment()
+Environment.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
 
@@ -30,7 +34,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Public address, for links in emails. No default in production (a deploy check asks for it).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -49,6 +54,7 @@ INSTALLED_APPS = [
     "portal",
     "selfservice",
     "continuity",
+    "django_structlog",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "thrive.middleware.RequestIdMiddleware",
+    "thrive.middleware.RequestLogMiddleware",
     "thrive.outage.OutageMiddleware",
     "thrive.database.PrimaryWatchMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -110,6 +117,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
         "DATABASE_CONNECT_TIMEOUT", default=3
+    )
+    # Behind PgBouncer in transaction pooling: no server-side cursors (and CONN_MAX_AGE=0).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
     )
 # A streaming replica (thrive/database.py): while the primary does not answer, Thrive reads from
 # it in automatic read-only mode and goes back to the primary by itself.
@@ -434,15 +445,33 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
 }
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
 
 # --- Thrive ---------------------------------------------------------------------------------
 THRIVE_PHASE = env.str("THRIVE_PHASE", default="Beta")
 DEMO_PASSWORD = "Thrive-Demo-2026!"
 THRIVE_ID_PREFIX = env.str("THRIVE_ID_PREFIX", default="KT")
+
+# --- Deployment: source link, checks, logs, error reporting (issue #17) ---------------------
+# Where the footer's "Source code" link points. Empty: Thrive serves the source it is running
+# (/source/), which stays true for a council that changes the code (AGPL-3.0 section 13).
+SOURCE_URL = env.str("SOURCE_URL", default="")
+
+# Logs: one line per event on standard error, with time, level, logger, the request id (the
+# one the audit trail and the X-Request-ID header carry) and the Celery task id. Requests are
+# logged by path only: never a query string, a form body or who is signed in (the audit trail
+# links a request id to a person). LOG_FORMAT=json for log collectors.
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env.str("LOG_FORMAT", default="console")
+LOGGING = logs.logging_config(format=LOG_FORMAT, level=LOG_LEVEL)
+logs.configure_structlog()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+DJANGO_STRUCTLOG_USER_ID_FIELD = None
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+
+# Error reporting to Sentry or a self-hosted GlitchTip, only when SENTRY_DSN is set; never
+# personal data, local variables, request bodies, cookies or query strings.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    logs.start_error_reporting(
+        dsn=SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production")
+    )

@@ -16,6 +16,7 @@ handler500 = "thrive.outage.server_error"
 urlpatterns = [
     *account_patterns,
     path("", views.home, name="home"),
+    path("source/", views.source, name="source"),
     path("acceptable-use-policy/", views.accept_aup, name="aup"),
     path("two-factor/setup/", views.second_factor_setup, name="second_factor_setup"),
     path("two-factor/verify/", views.second_factor_verify, name="second_factor_verify"),
@@ -27,6 +28,12 @@ urlpatterns = [
     path("administration/people/", views.people, name="people"),
     path("administration/people/<int:pk>/", views.person_detail, name="person_detail"),
     path("administration/audit/", views.audit_trail, name="audit"),
+    path("administration/operations/", views.operations_page, name="operations"),
+    path(
+        "administration/operations/emails/<int:pk>/retry/",
+        views.retry_email,
+        name="operations_retry_email",
+    ),
     path("cases/", include("cases.urls")),
     path("documents/", include("documents.urls")),
     path("selfservice/", include("selfservice.urls")),

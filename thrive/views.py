@@ -4,18 +4,29 @@ import time
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from . import audit, lockout, registry, services
+from . import audit, lockout, operations, registry, services
 from .access import role_required
 from .forms import AcceptPolicyForm, AuditFilterForm, TokenForm
 from .middleware import SESSION_LAST_SEEN, session_seconds_left
-from .models import AcceptableUsePolicy, AuditEvent, Membership, Role, Service, User, WorkGroup
+from .models import (
+    AcceptableUsePolicy,
+    AuditEvent,
+    Membership,
+    OutboxEmail,
+    Role,
+    Service,
+    User,
+    WorkGroup,
+)
+from .source import source_archive
 from .ui.lists import csv_response, paginate
 
 
@@ -269,3 +280,47 @@ def audit_trail(request):
         "thrive/audit.html",
         {"form": form, "page": paginate(request, events), "csv_query": query.urlencode()},
     )
+
+
+@require_GET
+def source(request):
+    """The running source as a download, open to everyone (AGPL-3.0 section 13): it holds no
+    data and no configuration, only the project's own files."""
+    response = HttpResponse(source_archive(), content_type="application/gzip")
+    response["Content-Disposition"] = 'attachment; filename="thrive-source.tar.gz"'
+    return response
+
+
+@role_required(Role.SYSTEM_ADMIN)
+def operations_page(request):
+    """Whether Thrive's moving parts are working, for system administrators."""
+    try:
+        queues = operations.queue_lengths()
+    except Exception as error:  # the broker itself is down: say so on the page
+        queues = f"The queue cannot be read ({error.__class__.__name__})."
+    try:
+        lag = operations.replica_lag()
+    except Exception as error:
+        lag = f"The replica cannot be asked ({error.__class__.__name__})."
+    return render(
+        request,
+        "thrive/operations.html",
+        {
+            "failed_emails": operations.failed_emails(),
+            "outbox": operations.outbox_counts(),
+            "jobs": operations.scheduled_jobs(),
+            "queues": queues,
+            "answers": operations.status_answers(),
+            "replica_lag": lag,
+            "max_attempts": settings.OUTBOX_MAX_ATTEMPTS,
+        },
+    )
+
+
+@role_required(Role.SYSTEM_ADMIN)
+@require_POST
+def retry_email(request, pk):
+    email = get_object_or_404(OutboxEmail, pk=pk)
+    if operations.retry_failed_email(email=email, request=request):
+        messages.success(request, f"The email “{email.subject}” is back in the outbox.")
+    return redirect("operations")

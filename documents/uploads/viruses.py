@@ -83,3 +83,20 @@ def _read_reply(connection: socket.socket) -> str:
             break
         reply += data
     return reply.rstrip(b"\x00").decode("utf-8", "replace").strip()
+
+
+def scanner_answers():
+    """Whether clamd answers PING, for the Operations page (thrive.operations)."""
+    from thrive.operations import Answer
+
+    if not scanning_configured():
+        return Answer(False, "No virus scanner is configured: uploads are stored unscanned.")
+    try:
+        with _connect() as connection:
+            connection.sendall(b"zPING\x00")
+            reply = _read_reply(connection)
+    except OSError as error:
+        return Answer(False, f"No answer ({error.__class__.__name__}): uploads are refused.")
+    if reply != "PONG":
+        return Answer(False, f"Unexpected answer {reply[:60]!r}: uploads are refused.")
+    return Answer(True, "Answers (PONG).")

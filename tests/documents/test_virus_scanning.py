@@ -9,6 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from documents.uploads import UploadRefused, check_upload, refusals, scan_for_viruses
+from documents.uploads.viruses import scanner_answers
+from thrive.operations import Answer
 
 from .corpus import EICAR, pdf
 
@@ -24,12 +26,15 @@ class _FakeClamd(socketserver.ThreadingTCPServer):
 
 
 class _Instream(socketserver.BaseRequestHandler):
-    """Just enough of clamd: zINSTREAM, length-prefixed chunks, one reply."""
+    """Just enough of clamd: zPING, or zINSTREAM, length-prefixed chunks, one reply."""
 
     def handle(self):
         command = b""
         while not command.endswith(b"\x00"):
             command += self.request.recv(1)
+        if command == b"zPING\x00":
+            self.request.sendall(b"PONG\x00")
+            return
         assert command == b"zINSTREAM\x00"
         data = b""
         while size := struct.unpack("!L", self._exactly(4))[0]:
@@ -146,3 +151,24 @@ def test_real_clamd_finds_the_eicar_test_file(settings):
     assert check_upload(SimpleUploadedFile("letter.pdf", pdf())).virus_scanned is True
     with pytest.raises(UploadRefused, match=refusals.VIRUS):
         check_upload(SimpleUploadedFile("eicar.pdf", EICAR))
+
+
+def test_the_operations_page_hears_a_scanner_that_answers(clamd):
+    assert scanner_answers() == Answer(True, "Answers (PONG).")
+
+
+def test_the_operations_page_says_when_the_scanner_does_not_answer(settings):
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        settings.CLAMAV_HOST, settings.CLAMAV_PORT = unused.getsockname()
+
+    answer = scanner_answers()
+
+    assert not answer.ok
+    assert "uploads are refused" in answer.text
+
+
+def test_the_operations_page_says_when_no_scanner_is_configured():
+    assert scanner_answers() == Answer(
+        False, "No virus scanner is configured: uploads are stored unscanned."
+    )

@@ -18,6 +18,10 @@ def run_check(**overrides):
                 "SECRET_KEY",
                 "DJANGO_ALLOW_ASYNC_UNSAFE",
                 "EMAIL_",
+                "SITE_URL",
+                "CLAMAV_",
+                "THRIVE_ID_PREFIX",
+                "CELERY_",
             )
         )
     }
@@ -40,6 +44,9 @@ def test_production_settings_pass_the_deploy_check():
         DATABASE_URL="postgres://thrive@db.invalid:5432/thrive",
         REDIS_URL="redis://cache.invalid:6379/0",
         EMAIL_HOST="smtp.example.org",
+        SITE_URL="https://thrive.example.org",
+        CLAMAV_HOST="clamav",
+        THRIVE_ID_PREFIX="EX",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr

@@ -147,10 +147,22 @@ def test_library_upload_refuses_another_workers_case(client, case, other_worker)
 def test_library_upload_finds_cases_by_family_name(client, case, second_case, worker):
     client.force_login(worker)
 
-    page = client.get(reverse("documents:upload"), {"q": "flowerPOT"}).content.decode()
+    page = client.post(reverse("documents:upload"), {"find": "case", "q": "flowerPOT"})
 
-    assert case.thrive_id in page
-    assert second_case.thrive_id not in page
+    assert case.thrive_id in page.content.decode()
+    assert second_case.thrive_id not in page.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_finding_a_case_never_puts_the_family_name_in_the_url(client, case, worker):
+    client.force_login(worker)
+
+    ignored = client.get(reverse("documents:upload"), {"q": "flowerPOT"}).content.decode()
+    page = client.get(reverse("documents:upload")).content.decode()
+
+    assert case.thrive_id not in ignored
+    assert '<form method="post" novalidate role="search"' in page
+    assert "There is a problem" not in page
 
 
 def test_download_is_an_attachment_with_the_safe_name_and_audited(client, case, worker):
