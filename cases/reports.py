@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from thrive.models import District, Role, Service, User
+from thrive.models import District, Role, User
 from thrive.ui.tables import Column, Table, bar_chart, render_table, row_url, table_context
 
 from .models import Case, Progressing, Status, normalise_thrive_id
@@ -107,10 +107,7 @@ def managed_cases(user):
     """The cases a manager manages, or for EHPS officers the cases of their districts."""
     cases = base_cases(user)
     if user.has_role(Role.SERVICE_MANAGER):
-        managed = Service.objects.filter(
-            memberships__user=user, memberships__role=Role.SERVICE_MANAGER
-        ).values("pk")
-        return cases.filter(service__in=managed)
+        return cases.filter(service__in=user.service_ids(Role.SERVICE_MANAGER))
     return cases
 
 

@@ -101,6 +101,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No JIT compilation: Thrive's queries are short, and PostgreSQL's JIT (on by default)
+    # spent 50-60 ms compiling a report query that runs in 10 ms (docs/performance.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery --------------------------------------------------------------------------
@@ -130,17 +133,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "thrive.tasks.purge_sent_outbox",
         "schedule": crontab(hour=3, minute=15),
     },
+    "purge-exports": {"task": "thrive.tasks.purge_exports", "schedule": timedelta(hours=1)},
 }
+# Downloads of more rows than this are built in the background (thrive/exports.py), and their
+# files deleted this many hours later.
+EXPORT_INLINE_ROWS = env.int("EXPORT_INLINE_ROWS", default=50_000)
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
 
 # --- Sessions: in the database so a Redis restart signs nobody out ----------------------------
 # With Redis, cached_db: the database stays the record (writes go to both) and reads come from
 # the shared cache, saving a query on every request. Not with the local-memory cache: each
 # process would keep its own copy, so a session ended in one would live on in the others.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Thrive's engines are Django's with the owner recorded on each row (thrive/sessions).
+SESSION_ENGINE = "thrive.sessions.cached_db" if REDIS_URL else "thrive.sessions.db"
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
 SESSION_TIMEOUT_WARNING = env.int("SESSION_TIMEOUT_WARNING", default=2 * 60)
@@ -152,6 +157,13 @@ AUTH_USER_MODEL = "thrive.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+]
+# Argon2id (thrive/hashers.py). PBKDF2 hashes made before it are still accepted, and replaced
+# by Argon2id hashes as their owners sign in.
+PASSWORD_HASHERS = [
+    "thrive.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
 # The Acceptable Use Policy's password rules (selfservice/validators.py).
 AUTH_PASSWORD_VALIDATORS = [

@@ -25,3 +25,17 @@ def purge_sent_outbox(days: int = 90) -> int:
         status=OutboxEmail.Status.SENT, sent_at__lt=cutoff
     ).delete()
     return deleted
+
+
+@shared_task(acks_late=True)
+def build_export(job_id: int) -> str:
+    from . import exports
+
+    return exports.build(job_id).status
+
+
+@shared_task
+def purge_exports() -> int:
+    from . import exports
+
+    return exports.purge_old_exports()

@@ -25,6 +25,8 @@ urlpatterns = [
     path("administration/people/", views.people, name="people"),
     path("administration/people/<int:pk>/", views.person_detail, name="person_detail"),
     path("administration/audit/", views.audit_trail, name="audit"),
+    path("downloads/<int:pk>/", views.export_status, name="export_status"),
+    path("downloads/<int:pk>/file/", views.export_download, name="export_download"),
     path("cases/", include("cases.urls")),
     path("documents/", include("documents.urls")),
     path("selfservice/", include("selfservice.urls")),

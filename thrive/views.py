@@ -15,7 +15,16 @@ from . import audit, registry, services
 from .access import role_required
 from .forms import AcceptPolicyForm, AuditFilterForm, TokenForm
 from .middleware import SESSION_LAST_SEEN, session_seconds_left
-from .models import AcceptableUsePolicy, AuditEvent, Membership, Role, Service, User, WorkGroup
+from .models import (
+    AcceptableUsePolicy,
+    AuditEvent,
+    ExportJob,
+    Membership,
+    Role,
+    Service,
+    User,
+    WorkGroup,
+)
 from .ui.lists import csv_response, paginate
 
 
@@ -254,4 +263,35 @@ def audit_trail(request):
         request,
         "thrive/audit.html",
         {"form": form, "page": paginate(request, events), "csv_query": query.urlencode()},
+    )
+
+
+def _own_export(request, pk) -> ExportJob:
+    """An export is its owner's alone: anyone else gets 404."""
+    return get_object_or_404(ExportJob, pk=pk, user=request.user)
+
+
+@login_required
+def export_status(request, pk):
+    job = _own_export(request, pk)
+    return render(
+        request,
+        "thrive/export_status.html",
+        {"job": job, "keep_hours": settings.EXPORT_KEEP_HOURS},
+    )
+
+
+@login_required
+def export_download(request, pk):
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse, Http404
+
+    job = _own_export(request, pk)
+    if job.status != ExportJob.Status.READY or not default_storage.exists(job.file):
+        raise Http404
+    audit.record(
+        request, "export_downloaded", object_type="report", object_id=job.path, note=job.format
+    )
+    return FileResponse(
+        default_storage.open(job.file, "rb"), as_attachment=True, filename=job.filename
     )

@@ -2,11 +2,10 @@ from importlib import import_module
 
 import pytest
 import time_machine
-from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.urls import reverse
 
-from thrive.models import AuditEvent
+from thrive.models import AuditEvent, UserSession
 
 START = "2026-11-23 09:00:00+00:00"
 
@@ -89,17 +88,14 @@ def test_the_signed_out_page_explains_why(client, db):
 def test_sessions_are_stored_in_the_database(client, worker, settings):
     # cached_db (with Redis): the cache only saves a query; losing the cached copy (a Redis
     # restart) signs nobody out.
-    assert settings.SESSION_ENGINE in (
-        "django.contrib.sessions.backends.db",
-        "django.contrib.sessions.backends.cached_db",
-    )
+    assert settings.SESSION_ENGINE in ("thrive.sessions.db", "thrive.sessions.cached_db")
     client.force_login(worker)
     key = client.session.session_key
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
 
     cache.delete(getattr(store, "cache_key", key))  # only cached_db has a cached copy
 
-    assert Session.objects.filter(session_key=key).exists()
+    assert UserSession.objects.filter(session_key=key, user=worker).exists()
     assert client.get(reverse("home")).status_code == 200
 
 
