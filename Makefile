@@ -70,7 +70,7 @@ endif
 
 FRONTEND_SOURCES := $(wildcard frontend/*)
 
-.PHONY: help install python run demo-data test lint format bench check-deploy clean
+.PHONY: help install python run demo-data test lint format bench bench-served check-deploy clean
 
 help:
 	@echo "Thrive — make targets:"
@@ -80,7 +80,8 @@ help:
 	@echo "  make demo-data     install, migrate and (re)load the demo data"
 	@echo "  make lint          ruff check and ruff format --check"
 	@echo "  make format        ruff format and ruff check --fix"
-	@echo "  make bench         run the benchmarks (python -m bench)"
+	@echo "  make bench         the benchmark: every page at 1,000,000 cases (docs/performance.md)"
+	@echo "  make bench-served  the same pages served by gunicorn and driven by wrk"
 	@echo "  make check-deploy  Django's deployment checks with production-like settings"
 	@echo "  make clean         remove installed packages, build output, stamps and caches"
 
@@ -152,12 +153,13 @@ format: $(STAMPS)/venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# BENCH_CASES (default 1,000,000) picks the volume; each volume is built once into a
+# PostgreSQL database of its own (thrive_bench_1m, thrive_bench_20k, ...) and reused.
 bench: install
-	@if [ -f bench/__init__.py ] || [ -f bench/__main__.py ]; then \
-	  $(VENV)/bin/python -m bench; \
-	else \
-	  echo "No benchmarks are defined yet (add a top-level bench/ package with __main__.py)."; \
-	fi
+	$(VENV)/bin/python -m bench
+
+bench-served: install
+	$(VENV)/bin/python -m bench served
 
 check-deploy: $(STAMPS)/venv
 	DEBUG=false \

@@ -4,6 +4,7 @@
     make bench BENCH_CASES=20000    another volume, in a database of its own
     make bench BENCH_ONLY=build     only build (or reuse) the database
     make bench BENCH_PAGES=Archive  only the pages whose name contains the text
+    make bench-served               served by gunicorn and driven by wrk (bench/served.py)
 
 For each page: its query count, median (p50) and 95th percentile through the Django test
 client, its own SQL timed precisely (the sum of PostgreSQL's planning and execution times,
@@ -56,6 +57,10 @@ def main() -> int:
     build(settings.DATABASES["default"], CASES)
     if os.environ.get("BENCH_ONLY") == "build":
         return 0
+    if "served" in sys.argv[1:]:
+        from .served import main as served
+
+        return served(CASES, os.environ.get("BENCH_PAGES", ""))
     from .measure import report
 
     report(CASES, os.environ.get("BENCH_PAGES", ""))

@@ -12,7 +12,15 @@ from django.urls import reverse
 from cases.models import Case
 from cases.reports import FAMILY, THRIVE_ID, case_link, managed_cases
 from thrive.models import Role
-from thrive.ui.tables import Column, Table, render_table, row_url
+from thrive.ui.tables import (
+    Cells,
+    Column,
+    Table,
+    field_cells,
+    field_column,
+    render_table,
+    row_url,
+)
 
 from .models import Document
 
@@ -25,28 +33,35 @@ def document_link(document) -> str:
     return _url("documents:detail", document)
 
 
+def _person_or_imported(person_id, name):
+    return name if person_id else "Imported"
+
+
 DOC_THRIVE_ID = Column(
     "thrive_id",
     "Thrive ID",
     lambda d: d.case.thrive_id if d.case_id else "",
     "case__thrive_id",
     lambda d: case_link(d.case) if d.case_id else "",
+    cells=field_cells("case__thrive_id"),
 )
-NAME = Column("name", "Name", lambda d: d.name, "name", document_link)
-TITLE = Column("title", "Title", lambda d: d.title, "title")
-CREATED = Column("created", "Created", lambda d: d.created_at, "created_at")
+NAME = field_column("name", "Name", "name", link=document_link)
+TITLE = field_column("title", "Title", "title")
+CREATED = field_column("created", "Created", "created_at")
 UPLOADED_BY = Column(
     "uploaded_by",
     "Uploaded by",
     lambda d: d.created_by.full_name if d.created_by_id else "Imported",
     "created_by__full_name",
+    cells=Cells(("created_by_id", "created_by__full_name"), make=_person_or_imported),
 )
-MODIFIED = Column("modified", "Modified", lambda d: d.modified_at, "modified_at")
+MODIFIED = field_column("modified", "Modified", "modified_at")
 MODIFIED_BY = Column(
     "modified_by",
     "Modified by",
     lambda d: d.modified_by.full_name if d.modified_by_id else "Imported",
     "modified_by__full_name",
+    cells=Cells(("modified_by_id", "modified_by__full_name"), make=_person_or_imported),
 )
 
 
@@ -119,7 +134,13 @@ def no_thrive_id(request):
             TITLE,
             CREATED,
             UPLOADED_BY,
-            Column("edit", "Action", lambda d: "Edit Properties", link=_edit_link(request)),
+            Column(
+                "edit",
+                "Action",
+                lambda d: "Edit Properties",
+                link=_edit_link(request),
+                cells=Cells((), make=lambda: "Edit Properties"),
+            ),
         ],
         queryset=managed_documents(request.user).unlinked(),
         default_sort="-created",
@@ -227,7 +248,13 @@ def possible_duplicates(request):
         description="The same file on more than one case of your service. Check that each "
         "is on the right case; Edit Properties fixes the Thrive ID.",
         columns=[
-            Column("fingerprint", "Same file", lambda d: d.sha256[:10], "sha256"),
+            Column(
+                "fingerprint",
+                "Same file",
+                lambda d: d.sha256[:10],
+                "sha256",
+                cells=Cells(("sha256",), make=lambda sha256: sha256[:10]),
+            ),
             DOC_THRIVE_ID,
             NAME,
             TITLE,
