@@ -77,7 +77,7 @@ FRONTEND_SOURCES := $(wildcard frontend/*)
 RUN_PACKAGES := libmagic1 libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
 TEST_PACKAGES := $(RUN_PACKAGES) chromium
 
-.PHONY: help install python system-packages-run system-packages-test run demo-data test lint format bench check-deploy audit migrations-check clean
+.PHONY: help install python system-packages-run system-packages-test run demo-data test lint format bench bench-served check-deploy audit migrations-check clean
 
 help:
 	@echo "Thrive — make targets:"
@@ -87,7 +87,8 @@ help:
 	@echo "  make demo-data     install, migrate and (re)load the demo data"
 	@echo "  make lint          ruff check and ruff format --check"
 	@echo "  make format        ruff format and ruff check --fix"
-	@echo "  make bench         run the benchmarks (python -m bench)"
+	@echo "  make bench         the benchmark: every page at 1,000,000 cases (docs/performance.md)"
+	@echo "  make bench-served  the same pages served by gunicorn and driven by wrk"
 	@echo "  make check-deploy  Django's deployment checks with production-like settings"
 	@echo "  make audit         known vulnerabilities in the locked Python and npm packages"
 	@echo "  make migrations-check  fail if a model change has no migration"
@@ -174,12 +175,13 @@ format: $(STAMPS)/venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# BENCH_CASES (default 1,000,000) picks the volume; each volume is built once into a
+# PostgreSQL database of its own (thrive_bench_1m, thrive_bench_20k, ...) and reused.
 bench: install
-	@if [ -f bench/__init__.py ] || [ -f bench/__main__.py ]; then \
-	  $(VENV)/bin/python -m bench; \
-	else \
-	  echo "No benchmarks are defined yet (add a top-level bench/ package with __main__.py)."; \
-	fi
+	$(VENV)/bin/python -m bench
+
+bench-served: install
+	$(VENV)/bin/python -m bench served
 
 # What a real deployment sets (see .env.example): nothing is connected to,
 # the checks read settings only. Thrive's own checks are in thrive/checks.py.

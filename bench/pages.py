@@ -1,11 +1,16 @@
-"""The pages `make bench` measures, and who looks at them."""
+"""The pages `make bench` measures, and who looks at them. To measure another page, add a
+`Page` to PAGES (or append to it from another module imported by bench.measure): a name, a
+function giving its URL and one giving the person who opens it."""
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 
-from thrive.models import District, User
+from thrive.models import User
+
+from .data import BUSY_CASE_DOCUMENTS, busy_case_id, measured_service
 
 
 @dataclass(frozen=True)
@@ -13,23 +18,30 @@ class Page:
     name: str
     url: Callable[[], str]
     user: Callable[[], User]
+    download: bool = False  # a CSV/XLSX download: timed to its last byte, rows a second shown
 
 
-def manager():
-    return User.objects.get(username="mgr-" + str(_busiest_service()))
+@functools.cache
+def manager() -> User:
+    return User.objects.get(username=f"mgr-{measured_service().pk}")
 
 
-def officer():
-    return User.objects.get(username=f"ehps-{District.ASHFORD}")
+@functools.cache
+def officer() -> User:
+    return User.objects.get(username=f"ehps-{measured_service().district}")
 
 
-def worker():
+@functools.cache
+def worker() -> User:
+    """The measured service's worker with the most open cases."""
     from django.db.models import Count
 
     from cases.models import Case, Status
 
     busiest = (
-        Case.objects.filter(status=Status.OPEN, archived_at__isnull=True)
+        Case.objects.filter(
+            service=measured_service(), status=Status.OPEN, archived_at__isnull=True
+        )
         .values("worker")
         .annotate(n=Count("pk"))
         .order_by("-n")
@@ -38,32 +50,29 @@ def worker():
     return User.objects.get(pk=busiest["worker"])
 
 
-def _busiest_service():
-    from thrive.models import Service
-
-    return Service.objects.order_by("name").first().pk
+def report(slug: str, query: str = "") -> Callable[[], str]:
+    return lambda: reverse("cases:report", args=[slug]) + query
 
 
-def report(slug):
-    return lambda: reverse("cases:report", args=[slug])
+def named(name: str, query: str = "") -> Callable[[], str]:
+    return lambda: reverse(name) + query
+
+
+def case_page() -> str:
+    from cases.models import Case
+
+    return reverse("cases:detail", args=[Case.objects.get(pk=busy_case_id()).thrive_id])
 
 
 PAGES = [
-    Page("My Cases (worker)", lambda: reverse("cases:my_cases"), worker),
-    Page("Managers area", lambda: reverse("cases:managers_area"), manager),
-    Page(
-        "Managers area, sorted by family name",
-        lambda: reverse("cases:managers_area") + "?sort=family",
-        manager,
-    ),
-    Page(
-        "Managers area, filtered by status",
-        lambda: reverse("cases:managers_area") + "?status=open",
-        manager,
-    ),
-    Page("Cases Requiring Action", lambda: reverse("cases:requiring_action"), manager),
-    Page("Archive", lambda: reverse("cases:archive_list"), manager),
-    Page("EHPS area (district)", lambda: reverse("cases:ehps_area"), officer),
+    Page("My Cases (worker)", named("cases:my_cases"), worker),
+    Page("Managers area", named("cases:managers_area"), manager),
+    Page("Managers area, page 20", named("cases:managers_area", "?page=20"), manager),
+    Page("Managers area, by family name", named("cases:managers_area", "?sort=family"), manager),
+    Page("Managers area, status open", named("cases:managers_area", "?status=open"), manager),
+    Page("Cases Requiring Action", named("cases:requiring_action"), manager),
+    Page("Archive", named("cases:archive_list"), manager),
+    Page("EHPS area (district)", named("cases:ehps_area"), officer),
     Page("Report: Last Modified Cases", report("last-modified"), manager),
     Page("Report: Archived Cases – Accepted", report("archived-accepted"), manager),
     Page("Report: Archived Cases – Declined", report("archived-declined"), manager),
@@ -72,5 +81,23 @@ PAGES = [
     Page("Report: Cases by status and district", report("status-by-district"), manager),
     Page("Report: Response times", report("response-times"), manager),
     Page("Report: Waiting list", report("waiting-list"), manager),
-    Page("Report: Last Modified Cases (EHPS district)", report("last-modified"), officer),
+    Page("Report: Last Modified Cases (EHPS)", report("last-modified"), officer),
+    Page(f"Case page ({BUSY_CASE_DOCUMENTS} documents)", case_page, manager),
+    Page("Report: Latest Documents Uploaded", report("latest-documents"), manager),
+    Page("Report: Documents with No Thrive ID", report("no-thrive-id"), manager),
+    Page("Report: Documents by case", report("documents-by-case"), manager),
+    Page("Report: Documents by case, page 20", report("documents-by-case", "?page=20"), manager),
+    Page("Report: Possible duplicate documents", report("possible-duplicates"), manager),
+    Page(
+        "Download: EHPS district referrals CSV",
+        named("cases:ehps_area", "?export=referrals&format=csv"),
+        officer,
+        download=True,
+    ),
+    Page(
+        "Download: Managers area XLSX",
+        named("cases:managers_area", "?export=managers-area&format=xlsx"),
+        manager,
+        download=True,
+    ),
 ]

@@ -65,10 +65,6 @@ class Progressing(models.TextChoices):
     PENDING = "pending", "Pending"
 
 
-def _services_of(user, role):
-    return Service.objects.filter(memberships__user=user, memberships__role=role).values("pk")
-
-
 class CaseQuerySet(models.QuerySet):
     def matching_thrive_id(self, text: str):
         """The cases a typed Thrive ID finds. The short form (`kt 123`) means that one case,
@@ -94,9 +90,9 @@ class CaseQuerySet(models.QuerySet):
             return self.none()
         condition = Q(pk__in=[])
         if user.has_role(Role.SERVICE_MANAGER):
-            condition |= Q(service__in=_services_of(user, Role.SERVICE_MANAGER))
+            condition |= Q(service__in=user.service_ids(Role.SERVICE_MANAGER))
         if user.has_role(Role.SERVICE_WORKER):
-            condition |= Q(worker=user, service__in=_services_of(user, Role.SERVICE_WORKER))
+            condition |= Q(worker=user, service__in=user.service_ids(Role.SERVICE_WORKER))
         if user.has_role(Role.EHPS_OFFICER):
             condition |= Q(district__in=user.districts())
         return self.filter(condition)

@@ -11,8 +11,19 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from thrive.models import District, Role, Service, User
-from thrive.ui.tables import Column, Table, bar_chart, render_table, row_url, table_context
+from thrive.models import District, Role, User
+from thrive.ui.tables import (
+    Cells,
+    Column,
+    Table,
+    bar_chart,
+    choice_column,
+    field_column,
+    related_column,
+    render_table,
+    row_url,
+    table_context,
+)
 
 from .models import Case, Progressing, Status
 
@@ -21,33 +32,41 @@ def case_link(case):
     return row_url("cases:detail", case.thrive_id)
 
 
-THRIVE_ID = Column("thrive_id", "Thrive ID", lambda c: c.thrive_id, "thrive_id", case_link)
-FAMILY = Column("family", "Family second name(s)", lambda c: c.family_names, "family_names")
+def _ages(values: list[tuple]) -> list[int]:
+    today = timezone.localdate()
+    return [(today - referred).days for (referred,) in values]
+
+
+# Each column says how downloads read it from plain values (Cells), so a list downloads from
+# values_list rather than a model instance per row.
+THRIVE_ID = field_column("thrive_id", "Thrive ID", "thrive_id", link=case_link)
+FAMILY = field_column("family", "Family second name(s)", "family_names")
 CHILD = Column(
-    "child", "Main child first and second names", lambda c: c.child_name, "child_last_name"
+    "child",
+    "Main child first and second names",
+    lambda c: c.child_name,
+    "child_last_name",
+    cells=Cells(
+        ("child_first_name", "child_last_name"), make=lambda first, last: f"{first} {last}"
+    ),
 )
-DISTRICT = Column("district", "District", lambda c: c.get_district_display(), "district")
-STATUS = Column("status", "Status", lambda c: c.get_status_display(), "status")
-WORKER = Column(
-    "worker",
-    "Name of worker",
-    lambda c: c.worker.full_name if c.worker else "",
-    "worker__full_name",
-    related="worker",
+DISTRICT = choice_column("district", "District", "district", District.choices)
+STATUS = choice_column("status", "Status", "status", Status.choices)
+WORKER = related_column("worker", "Name of worker", "worker", "full_name")
+REFERRED = field_column("referred", "Date referred", "date_referred")
+AGE = Column(
+    "age",
+    "Age (days)",
+    lambda c: c.age_in_days,
+    "-date_referred",
+    numeric=True,
+    cells=Cells(("date_referred",), chunk=_ages),
 )
-REFERRED = Column("referred", "Date referred", lambda c: c.date_referred, "date_referred")
-AGE = Column("age", "Age (days)", lambda c: c.age_in_days, "-date_referred", numeric=True)
-MODIFIED = Column("modified", "Modified", lambda c: c.modified_at, "modified_at")
-MODIFIED_BY = Column(
-    "modified_by",
-    "Modified by",
-    lambda c: c.modified_by.full_name,
-    "modified_by__full_name",
-    related="modified_by",
-)
-ARCHIVED = Column("archived", "Archive date", lambda c: c.archived_at, "archived_at")
-SERVICE = Column("service", "Service", lambda c: c.service.name, "service__name", related="service")
-WAITING = Column("waiting", "Waiting list", lambda c: c.waiting_list, "waiting_list")
+MODIFIED = field_column("modified", "Modified", "modified_at")
+MODIFIED_BY = related_column("modified_by", "Modified by", "modified_by", "full_name")
+ARCHIVED = field_column("archived", "Archive date", "archived_at")
+SERVICE = related_column("service", "Service", "service", "name")
+WAITING = field_column("waiting", "Waiting list", "waiting_list")
 
 
 def _load_documents(cases: list) -> None:
@@ -88,14 +107,31 @@ def _documents_details(case) -> str:
     )
 
 
+def _document_counts(values: list[tuple]) -> list[int]:
+    """The number of live documents of each case of a download chunk, in one query."""
+    from documents.models import Document
+
+    counts = dict(
+        Document.objects.live()
+        .filter(case__in=[pk for (pk,) in values])
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("*"))
+        .values_list("case_id", "n")
+    )
+    return [counts.get(pk, 0) for (pk,) in values]
+
+
 def documents_column() -> Column:
-    """Each case's documents in an expandable row, fetched in one query for the page."""
+    """Each case's documents in an expandable row, fetched in one query for the page (and
+    counted, in downloads, in one query for each chunk of rows)."""
     return Column(
         "documents",
         "Documents",
         lambda c: len(c.listed_documents),
         html=_documents_details,
         load=_load_documents,
+        cells=Cells(("pk",), chunk=_document_counts),
     )
 
 
@@ -107,10 +143,7 @@ def managed_cases(user):
     """The cases a manager manages, or for EHPS officers the cases of their districts."""
     cases = base_cases(user)
     if user.has_role(Role.SERVICE_MANAGER):
-        managed = Service.objects.filter(
-            memberships__user=user, memberships__role=Role.SERVICE_MANAGER
-        ).values("pk")
-        return cases.filter(service__in=managed)
+        return cases.filter(service__in=user.service_ids(Role.SERVICE_MANAGER))
     return cases
 
 
@@ -321,7 +354,7 @@ def case_report(*, title, slug, description, columns, cases, default_sort, empty
     return view
 
 
-CLOSED = Column("closed", "Date of case closure", lambda c: c.closure_date, "closure_date")
+CLOSED = field_column("closed", "Date of case closure", "closure_date")
 
 last_modified = case_report(
     title="Last Modified Cases",
@@ -485,9 +518,7 @@ def waiting_list(request):
             THRIVE_ID,
             SERVICE,
             FAMILY,
-            Column(
-                "start", "Predicted start", lambda c: c.predicted_start_date, "predicted_start_date"
-            ),
+            field_column("start", "Predicted start", "predicted_start_date"),
             REFERRED,
             AGE,
         ],

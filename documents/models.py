@@ -30,9 +30,7 @@ class DocumentQuerySet(models.QuerySet):
             return self.none()
         condition = Q(case__in=Case.objects.visible_to(user).values("pk"))
         if user.has_role(Role.SERVICE_MANAGER):
-            managed = Service.objects.filter(
-                memberships__user=user, memberships__role=Role.SERVICE_MANAGER
-            ).values("pk")
+            managed = user.service_ids(Role.SERVICE_MANAGER)
             condition |= Q(case__isnull=True, service__in=managed)
         return self.filter(condition)
 
@@ -107,6 +105,14 @@ class Document(models.Model):
                 fields=["service", "-created_at"],
                 condition=Q(deleted_at__isnull=True, case__isnull=True),
                 name="document_no_thrive_id",
+            ),
+            # Documents by case: each case's count and latest upload, read from the index
+            # alone (an index-only scan of the service's entries, grouped by case).
+            models.Index(
+                fields=["service", "case"],
+                include=["created_at"],
+                condition=Q(deleted_at__isnull=True, case__isnull=False),
+                name="document_case_counts",
             ),
             # Duplicate detection, on a case and across a service.
             models.Index(fields=["service", "sha256"], name="document_fingerprint"),

@@ -3,14 +3,24 @@ Documents Uploaded, Documents with No Thrive ID, documents by case, possible dup
 the bin. Registered into cases.reports.REPORTS (see DocumentsConfig.ready), so they sit in
 the same Reports index."""
 
+import functools
 from urllib.parse import quote
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef
 from django.urls import reverse
 
+from cases.models import Case
 from cases.reports import FAMILY, THRIVE_ID, case_link, managed_cases
-from thrive.models import Role, Service
-from thrive.ui.tables import Column, Table, render_table, row_url
+from thrive.models import Role
+from thrive.ui.tables import (
+    Cells,
+    Column,
+    Table,
+    field_cells,
+    field_column,
+    render_table,
+    row_url,
+)
 
 from .models import Document
 
@@ -23,28 +33,35 @@ def document_link(document) -> str:
     return _url("documents:detail", document)
 
 
+def _person_or_imported(person_id, name):
+    return name if person_id else "Imported"
+
+
 DOC_THRIVE_ID = Column(
     "thrive_id",
     "Thrive ID",
     lambda d: d.case.thrive_id if d.case_id else "",
     "case__thrive_id",
     lambda d: case_link(d.case) if d.case_id else "",
+    cells=field_cells("case__thrive_id"),
 )
-NAME = Column("name", "Name", lambda d: d.name, "name", document_link)
-TITLE = Column("title", "Title", lambda d: d.title, "title")
-CREATED = Column("created", "Created", lambda d: d.created_at, "created_at")
+NAME = field_column("name", "Name", "name", link=document_link)
+TITLE = field_column("title", "Title", "title")
+CREATED = field_column("created", "Created", "created_at")
 UPLOADED_BY = Column(
     "uploaded_by",
     "Uploaded by",
     lambda d: d.created_by.full_name if d.created_by_id else "Imported",
     "created_by__full_name",
+    cells=Cells(("created_by_id", "created_by__full_name"), make=_person_or_imported),
 )
-MODIFIED = Column("modified", "Modified", lambda d: d.modified_at, "modified_at")
+MODIFIED = field_column("modified", "Modified", "modified_at")
 MODIFIED_BY = Column(
     "modified_by",
     "Modified by",
     lambda d: d.modified_by.full_name if d.modified_by_id else "Imported",
     "modified_by__full_name",
+    cells=Cells(("modified_by_id", "modified_by__full_name"), make=_person_or_imported),
 )
 
 
@@ -74,12 +91,9 @@ def managed_documents(user):
     lets PostgreSQL use the (service, created_at) indexes instead of an OR of two subqueries."""
     if user.has_role(Role.SERVICE_MANAGER):
         # The ids, not a subquery: `service_id IN (5)` lets PostgreSQL walk an index in order.
-        managed = list(
-            Service.objects.filter(
-                memberships__user=user, memberships__role=Role.SERVICE_MANAGER
-            ).values_list("pk", flat=True)
+        documents = Document.objects.live().filter(
+            service__in=user.service_ids(Role.SERVICE_MANAGER)
         )
-        documents = Document.objects.live().filter(service__in=managed)
     else:
         documents = Document.objects.visible_to(user).live()
     # Related rows are fetched for the page shown only, not joined before the LIMIT.
@@ -120,7 +134,13 @@ def no_thrive_id(request):
             TITLE,
             CREATED,
             UPLOADED_BY,
-            Column("edit", "Action", lambda d: "Edit Properties", link=_edit_link(request)),
+            Column(
+                "edit",
+                "Action",
+                lambda d: "Edit Properties",
+                link=_edit_link(request),
+                cells=Cells((), make=lambda: "Edit Properties"),
+            ),
         ],
         queryset=managed_documents(request.user).unlinked(),
         default_sort="-created",
@@ -129,16 +149,73 @@ def no_thrive_id(request):
     return render_table(request, table)
 
 
-def documents_by_case(request):
-    live = Q(documents__deleted_at__isnull=True)
-    cases = (
-        managed_cases(request.user)
-        .annotate(
-            n=Count("documents", filter=live),
-            latest=Max("documents__created_at", filter=live),
+class CasesByDocuments:
+    """Documents by case as a sortable, sliceable list for the one list mechanism: one GROUP BY
+    over the documents gives the ordered (case, count, latest upload) keys, run once per
+    request and shared by the page and its count, and only the page's cases are then fetched,
+    by primary key. (Annotating every case of the service and paginating it ran the aggregate
+    twice, once for the rows and once for COUNT, and built the case join for every row.)"""
+
+    ORDER = {
+        "n": "n",
+        "latest": "latest",
+        "thrive_id": "case__thrive_id",
+        "family_names": "case__family_names",
+        "pk": "case_id",
+    }
+
+    def __init__(self, documents, order=("-n", "case_id")):
+        self.documents = documents
+        self.order = order
+
+    def order_by(self, *fields):
+        mapped = []
+        for field in fields:
+            descending = field.startswith("-")
+            mapped.append(("-" if descending else "") + self.ORDER[field.lstrip("-")])
+        return CasesByDocuments(self.documents, tuple(mapped))
+
+    def select_related(self, *_):
+        return self
+
+    @functools.cached_property
+    def keys(self) -> list[tuple[int, int, object]]:
+        return list(
+            self.documents.order_by()
+            .values("case_id")
+            .annotate(n=Count("*"), latest=Max("created_at"))
+            .order_by(*self.order)
+            .values_list("case_id", "n", "latest")
         )
-        .filter(n__gt=0)
-    )
+
+    def count(self) -> int:
+        return len(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, index):
+        keys = self.keys[index] if isinstance(index, slice) else [self.keys[index]]
+        cases = Case.objects.in_bulk([case_id for case_id, _, _ in keys])
+        rows = []
+        for case_id, n, latest in keys:
+            case = cases[case_id]
+            case.n, case.latest = n, latest
+            rows.append(case)
+        return rows if isinstance(index, slice) else rows[0]
+
+    def iterator(self, chunk_size: int = 2000):
+        for start in range(0, len(self.keys), chunk_size):
+            yield from self[start : start + chunk_size]
+
+
+def documents_by_case(request):
+    user = request.user
+    if user.has_role(Role.SERVICE_MANAGER):
+        # A document's service is its case's service: the manager's services, as values.
+        documents = Document.objects.filter(service__in=user.service_ids(Role.SERVICE_MANAGER))
+    else:
+        documents = Document.objects.filter(case__in=managed_cases(user).values("pk"))
     table = Table(
         title="Documents by case",
         slug="documents-by-case",
@@ -149,7 +226,7 @@ def documents_by_case(request):
             Column("n", "Documents", lambda c: c.n, "n", numeric=True),
             Column("latest", "Latest upload", lambda c: c.latest, "latest"),
         ],
-        queryset=cases,
+        queryset=CasesByDocuments(documents.live().filter(case__isnull=False)),
         default_sort="-n",
         empty="No case has documents.",
     )
@@ -171,7 +248,13 @@ def possible_duplicates(request):
         description="The same file on more than one case of your service. Check that each "
         "is on the right case; Edit Properties fixes the Thrive ID.",
         columns=[
-            Column("fingerprint", "Same file", lambda d: d.sha256[:10], "sha256"),
+            Column(
+                "fingerprint",
+                "Same file",
+                lambda d: d.sha256[:10],
+                "sha256",
+                cells=Cells(("sha256",), make=lambda sha256: sha256[:10]),
+            ),
             DOC_THRIVE_ID,
             NAME,
             TITLE,
@@ -187,9 +270,7 @@ def possible_duplicates(request):
 
 def document_bin(request):
     documents = Document.objects.visible_to(request.user).in_bin()
-    managed = Service.objects.filter(
-        memberships__user=request.user, memberships__role=Role.SERVICE_MANAGER
-    ).values("pk")
+    managed = request.user.service_ids(Role.SERVICE_MANAGER)
     table = Table(
         title="Deleted documents",
         slug="document-bin",

@@ -229,6 +229,27 @@ def failed_email_for(world: World):
     )
 
 
+def _export_job(other):
+    from thrive.models import ExportJob
+
+    job = ExportJob.objects.create(
+        user=other.people[Role.SERVICE_MANAGER],
+        title="Managers area",
+        path="/cases/managers-area/",
+        query="export=managers-area&format=csv",
+        format="csv",
+        filename="managers-area.csv",
+        rows_total=60_000,
+    )
+    return {"pk": job.pk}
+
+
+# A large download being prepared is its requester's alone: nobody else sees it, however
+# senior (administrators included).
+OBJECT_URLS.update(
+    {"export_status": ObjectUrl(_export_job), "export_download": ObjectUrl(_export_job)}
+)
+
 # URL patterns with parameters that name no tenant-owned object, and why.
 NOT_OBJECT_URLS: dict[str, str] = {
     "cases:report": "the parameter names a report; its rows come from Case.visible_to",

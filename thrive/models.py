@@ -6,6 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -230,20 +231,31 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
-    # Roles are read many times a request: load the memberships once.
+    # Roles, services and districts are read many times a request: one query loads every
+    # membership's scope, and the lists' querysets get the ids as values (`service_id IN (5)`
+    # plans and walks an index in order; a subquery made PostgreSQL count every row).
+    @property
+    def scopes(self) -> tuple[tuple[str, int | None, int | None, str], ...]:
+        """(role, service id, work group id, district) of each of the person's memberships."""
+        if not hasattr(self, "_scopes"):
+            self._scopes = tuple(
+                self.memberships.values_list("role", "service_id", "work_group_id", "district")
+            )
+        return self._scopes
+
     @property
     def role_set(self) -> frozenset:
-        if not hasattr(self, "_role_set"):
-            self._role_set = frozenset(self.memberships.values_list("role", flat=True))
-        return self._role_set
+        return frozenset(role for role, *_ in self.scopes)
 
     def has_role(self, *roles) -> bool:
         return bool(self.role_set.intersection(roles))
 
+    def service_ids(self, *roles) -> list[int]:
+        """The services where the person holds one of `roles`, as a list of ids."""
+        return sorted({service for role, service, *_ in self.scopes if role in roles and service})
+
     def districts(self) -> list[str]:
-        return list(
-            self.memberships.filter(role=Role.EHPS_OFFICER).values_list("district", flat=True)
-        )
+        return [district for role, _, _, district in self.scopes if role == Role.EHPS_OFFICER]
 
     @property
     def dbs_renewal_due(self) -> date | None:
@@ -506,3 +518,54 @@ class ScheduledJobRun(models.Model):
 
     def __str__(self):
         return f"{self.task} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ExportJob(models.Model):
+    """A download too large to build while the person waits (thrive/exports.py): a Celery task
+    builds the file from the list's own view, counting rows as it goes; the person follows its
+    progress and downloads it (audited) when it is ready. Only its owner can see it; the file
+    is deleted EXPORT_KEEP_HOURS after it was made."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        BUILDING = "building", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be prepared"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="export_jobs")
+    title = models.CharField(max_length=200)
+    path = models.CharField(max_length=500)
+    query = models.CharField(max_length=2000)
+    format = models.CharField(max_length=4)
+    filename = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField()
+    rows_done = models.PositiveIntegerField(default=0)
+    file = models.CharField("storage name", max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def percent_done(self) -> int:
+        return min(100, round(100 * self.rows_done / self.rows_total)) if self.rows_total else 0
+
+
+class UserSession(AbstractBaseSession):
+    """A session, with whose it is (thrive/sessions): set when the session is saved."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="sessions"
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from django.conf import settings as django_settings
+        from django.utils.module_loading import import_string
+
+        return import_string(f"{django_settings.SESSION_ENGINE}.SessionStore")

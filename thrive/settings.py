@@ -122,6 +122,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
         "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
     )
+    # No JIT compilation: Thrive's queries are short, and PostgreSQL's JIT (on by default)
+    # spent 50-60 ms compiling a report query that runs in 10 ms (docs/performance.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 # A streaming replica (thrive/database.py): while the primary does not answer, Thrive reads from
 # it in automatic read-only mode and goes back to the primary by itself.
 if env.str("DATABASE_REPLICA_URL", default=""):
@@ -139,6 +142,9 @@ DATABASE_PRIMARY_CHECK_TIMEOUT = env.int("DATABASE_PRIMARY_CHECK_TIMEOUT", defau
 # Audit events (and ended sessions) recorded while the primary is down wait here, per server.
 AUDIT_SPOOL_DIR = Path(env.str("AUDIT_SPOOL_DIR", default=str(BASE_DIR / "var" / "spool")))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The covering indexes (INCLUDE columns) are PostgreSQL's; SQLite keeps the key columns.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # --- Cache, Celery --------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -183,7 +189,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "thrive.tasks.purge_sent_outbox",
         "schedule": crontab(hour=3, minute=15),
     },
+    "purge-exports": {"task": "thrive.tasks.purge_exports", "schedule": timedelta(hours=1)},
 }
+# Downloads of more rows than this are built in the background (thrive/exports.py), and their
+# files deleted this many hours later.
+EXPORT_INLINE_ROWS = env.int("EXPORT_INLINE_ROWS", default=50_000)
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
 
 # Several beat processes (one per host, for resilience) run each scheduled job once: redbeat
 # keeps the schedule and a lock in Redis; a standby takes over within the lock timeout when the
@@ -202,8 +213,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": REDIS_SOCKET_TIMEOU
 # With Redis, cached_db: the database stays the record (writes go to both) and reads come from
 # the shared cache, saving a query on every request. Not with the local-memory cache: each
 # process would keep its own copy, so a session ended in one would live on in the others.
-# Django's engines, which also keep sessions working while the database primary is down
-# (thrive/sessions/).
+# Thrive's engines are Django's with the owner recorded on each row, and keep sessions
+# working while the database primary is down (thrive/sessions/).
 SESSION_ENGINE = "thrive.sessions.cached_db" if REDIS_URL else "thrive.sessions.db"
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
@@ -216,6 +227,13 @@ AUTH_USER_MODEL = "thrive.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+]
+# Argon2id (thrive/hashers.py). PBKDF2 hashes made before it are still accepted, and replaced
+# by Argon2id hashes as their owners sign in.
+PASSWORD_HASHERS = [
+    "thrive.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
 # The Acceptable Use Policy's password rules (selfservice/validators.py).
 AUTH_PASSWORD_VALIDATORS = [

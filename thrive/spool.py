@@ -84,9 +84,13 @@ def drain() -> int:
 
 
 def _apply(path: Path) -> int:
-    from django.contrib.sessions.models import Session
+    from importlib import import_module
+
+    from django.conf import settings
 
     from .models import AuditEvent
+
+    Session = import_module(settings.SESSION_ENGINE).SessionStore.get_model_class()
 
     fd = os.open(path, os.O_RDONLY)
     try:

@@ -33,3 +33,17 @@ def purge_failed_sign_ins() -> int:
     from . import lockout
 
     return lockout.purge()
+
+
+@shared_task(acks_late=True)
+def build_export(job_id: int) -> str:
+    from . import exports
+
+    return exports.build(job_id).status
+
+
+@shared_task
+def purge_exports() -> int:
+    from . import exports
+
+    return exports.purge_old_exports()

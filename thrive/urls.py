@@ -34,6 +34,8 @@ urlpatterns = [
         views.retry_email,
         name="operations_retry_email",
     ),
+    path("downloads/<int:pk>/", views.export_status, name="export_status"),
+    path("downloads/<int:pk>/file/", views.export_download, name="export_download"),
     path("cases/", include("cases.urls")),
     path("documents/", include("documents.urls")),
     path("selfservice/", include("selfservice.urls")),

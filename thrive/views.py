@@ -1,5 +1,6 @@
 import io
 import time
+from itertools import batched
 
 import qrcode
 import qrcode.image.svg
@@ -19,6 +20,7 @@ from .middleware import SESSION_LAST_SEEN, session_seconds_left
 from .models import (
     AcceptableUsePolicy,
     AuditEvent,
+    ExportJob,
     Membership,
     OutboxEmail,
     Role,
@@ -27,7 +29,8 @@ from .models import (
     WorkGroup,
 )
 from .source import source_archive
-from .ui.lists import csv_response, paginate
+from .ui.downloads import csv_response
+from .ui.lists import paginate
 
 
 def _next_url(request, default="home"):
@@ -243,20 +246,18 @@ def audit_trail(request):
         events = events.none()
     if request.GET.get("format") == "csv" and not form.errors:
         audit.record(request, "exported", object_type="thrive.auditevent", note="audit CSV")
-        rows = (
-            (
-                e.at.isoformat(),
-                e.username,
-                e.action,
-                e.object_type,
-                e.object_id,
-                e.organisation_id or "",
-                e.ip_address or "",
-                e.request_id,
-                e.note,
-            )
-            for e in events.iterator(chunk_size=2000)
-        )
+        rows = events.values_list(
+            "at",
+            "username",
+            "action",
+            "object_type",
+            "object_id",
+            "organisation_id",
+            "ip_address",
+            "request_id",
+            "note",
+        ).iterator(chunk_size=2000)
+        chunks = ([(at.isoformat(), *rest) for at, *rest in chunk] for chunk in batched(rows, 2000))
         return csv_response(
             "thrive-audit.csv",
             [
@@ -270,7 +271,7 @@ def audit_trail(request):
                 "Request id",
                 "Note",
             ],
-            rows,
+            chunks,
         )
     query = request.GET.copy()
     query.pop("page", None)
@@ -324,3 +325,34 @@ def retry_email(request, pk):
     if operations.retry_failed_email(email=email, request=request):
         messages.success(request, f"The email “{email.subject}” is back in the outbox.")
     return redirect("operations")
+
+
+def _own_export(request, pk) -> ExportJob:
+    """An export is its owner's alone: anyone else gets 404."""
+    return get_object_or_404(ExportJob, pk=pk, user=request.user)
+
+
+@login_required
+def export_status(request, pk):
+    job = _own_export(request, pk)
+    return render(
+        request,
+        "thrive/export_status.html",
+        {"job": job, "keep_hours": settings.EXPORT_KEEP_HOURS},
+    )
+
+
+@login_required
+def export_download(request, pk):
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse, Http404
+
+    job = _own_export(request, pk)
+    if job.status != ExportJob.Status.READY or not default_storage.exists(job.file):
+        raise Http404
+    audit.record(
+        request, "export_downloaded", object_type="report", object_id=job.path, note=job.format
+    )
+    return FileResponse(
+        default_storage.open(job.file, "rb"), as_attachment=True, filename=job.filename
+    )

@@ -257,7 +257,7 @@ def test_lists_download_as_csv_and_xlsx(client, ashford, officer, manager):
     rows = list(csv.reader(io.StringIO(b"".join(as_csv.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:2] == ["Thrive ID", "Family second name(s)"]
     assert rows[1][:2] == [case.thrive_id, "'=cmd|calc"]
-    sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(as_xlsx.streaming_content))).active
     assert sheet["A2"].value == case.thrive_id
     assert sheet["B2"].value == "'=cmd|calc"
 

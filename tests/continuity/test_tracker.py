@@ -115,7 +115,7 @@ def test_the_tracker_downloads_as_csv_and_xlsx(client, team):
 
     rows = csv_rows(download(client, url, "downtime-tracker", "csv"))
     sheet = load_workbook(
-        io.BytesIO(download(client, url, "downtime-tracker", "xlsx").content)
+        io.BytesIO(b"".join(download(client, url, "downtime-tracker", "xlsx").streaming_content))
     ).active
 
     assert rows[0][:3] == ["Thrive ID or NEW", "Child Surname and DOB", "Restricted Record?"]

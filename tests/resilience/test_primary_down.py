@@ -8,10 +8,10 @@ does the same against a real primary and streaming replica."""
 import json
 
 import pytest
-from django.contrib.sessions.models import Session
 
 from thrive import database, spool
 from thrive.models import AuditEvent
+from thrive.models import UserSession as Session
 
 from ..factories import make_case
 

@@ -1,13 +1,12 @@
 from importlib import import_module
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
 from selfservice.models import PasswordHistory, SelfServiceLock
 from selfservice.services import end_sessions
-from thrive.models import AuditEvent
+from thrive.models import AuditEvent, UserSession
 
 from ..factories import PASSWORD
 from .factories import outbox
@@ -59,8 +58,7 @@ def test_other_sessions_end_and_an_email_says_what_happened(client, jo):
     change(client)
 
     assert elsewhere.get(reverse("home"))["Location"].startswith(reverse("account_login"))
-    sessions = [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id")]
-    assert len(sessions) == 1
+    assert UserSession.objects.filter(user=jo).count() == 1
     [email] = outbox("password has been changed")
     assert email.to == [jo.email]
     assert "If this was not you" in email.body

@@ -2,11 +2,10 @@ from importlib import import_module
 
 import pytest
 import time_machine
-from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.urls import reverse
 
-from thrive.models import AuditEvent
+from thrive.models import AuditEvent, UserSession
 
 START = "2026-11-23 09:00:00+00:00"
 
@@ -97,7 +96,7 @@ def test_sessions_are_stored_in_the_database(client, worker, settings):
 
     cache.delete(getattr(store, "cache_key", key))  # only cached_db has a cached copy
 
-    assert Session.objects.filter(session_key=key).exists()
+    assert UserSession.objects.filter(session_key=key, user=worker).exists()
     assert client.get(reverse("home")).status_code == 200
 
 

@@ -1,7 +1,7 @@
 from django.contrib.sessions.backends import db
 
-from . import PrimaryDownMixin
+from . import OwnerRecorded, PrimaryDownMixin
 
 
-class SessionStore(PrimaryDownMixin, db.SessionStore):
+class SessionStore(PrimaryDownMixin, OwnerRecorded, db.SessionStore):
     pass

@@ -24,8 +24,8 @@ from django.forms import widgets
 from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from thrive.ui.govuk_forms import DATE_PARTS, GovukDateWidget
 
@@ -153,7 +153,16 @@ def govuk_field(
     extra_attrs = {"disabled": True} if field.field.disabled else {}
     if autocomplete and kind != "date":
         extra_attrs["autocomplete"] = autocomplete
-    context = widget.get_context(field.html_name, field.value(), extra_attrs)["widget"]
+    if kind == "select" and _plain_options(widget):
+        # The base context only: ChoiceWidget's adds a dict per option (optgroups), which for
+        # a Name of Worker list of hundreds was most of the field's time; _build_select makes
+        # the options from the choices directly.
+        context = forms.Widget.get_context(widget, field.html_name, field.value(), extra_attrs)
+        context = context["widget"]
+        if widget.allow_multiple_selected:
+            context["attrs"]["multiple"] = True
+    else:
+        context = widget.get_context(field.html_name, field.value(), extra_attrs)["widget"]
     attrs = dict(context["attrs"])
 
     described_by = [attrs.get("aria-describedby"), hint_text and f"{fid}-hint"]
@@ -230,9 +239,17 @@ def _options(context):
         yield from options
 
 
-def _option_html(option) -> SafeString:
-    """One <option>, built here rather than by an {% include %} per option: a Name of Worker
-    filter lists a few hundred people, and the includes were a fifth of the page's time."""
+def _plain_options(widget) -> bool:
+    """True unless the widget makes its options itself (per-option attributes, say)."""
+    made_by = type(widget)
+    return (
+        made_by.create_option is widgets.ChoiceWidget.create_option
+        and made_by.optgroups is widgets.ChoiceWidget.optgroups
+    )
+
+
+def _widget_option_html(option) -> SafeString:
+    """One <option> made by the widget (create_option), with the attributes it gave it."""
     extra = format_html_join(
         "",
         "{}",
@@ -250,11 +267,45 @@ def _option_html(option) -> SafeString:
     )
 
 
+def _option_html(value: str, label, selected: bool) -> SafeString:
+    """One <option>, as a string: built here rather than by an {% include %} (or a
+    format_html) per option, as a Name of Worker filter lists a few hundred people."""
+    chosen = " selected" if selected else ""
+    return mark_safe(  # noqa: S308 (value and label escaped here)
+        f'<option value="{escape(value)}"{chosen}>{conditional_escape(label)}</option>'
+    )
+
+
 def _build_select(ctx, field, context, attrs, **kwargs):
-    ctx["groups"] = [
-        {"label": group, "options": [_option_html(option) for option in options]}
-        for group, options, _index in context["optgroups"]
-    ]
+    """The options in their groups (an optgroup for grouped choices), selected as Django's
+    ChoiceWidget does: the first match only, unless several may be chosen."""
+    if "optgroups" in context:  # options made by the widget itself
+        ctx["groups"] = [
+            {"label": group, "options": [_widget_option_html(option) for option in options]}
+            for group, options, _index in context["optgroups"]
+        ]
+        return "select"
+    widget = field.field.widget
+    chosen = set(context["value"])
+    several = widget.allow_multiple_selected
+    groups, loose, found = [], None, False
+    for value, label in widget.choices:
+        if isinstance(label, (list, tuple)):
+            group, items, loose = {"label": value, "options": []}, label, None
+            groups.append(group)
+        else:
+            if loose is None:
+                loose = {"label": None, "options": []}
+                groups.append(loose)
+            group, items = loose, [(value, label)]
+        for item_value, item_label in items:
+            selected = (several or not found) and str(item_value) in chosen
+            found |= selected
+            text = "" if item_value is None else str(item_value)
+            group["options"].append(_option_html(text, item_label, selected))
+    for group in groups:  # one string a group, laid out as the template lays out options
+        group["options"] = [mark_safe("\n    ".join(group["options"]))]  # noqa: S308
+    ctx["groups"] = groups
     return "select"
 
 

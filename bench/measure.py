@@ -1,0 +1,157 @@
+"""Timing pages through the Django test client and their SQL inside PostgreSQL.
+
+A page's SQL is every query one request runs, each timed by PostgreSQL itself (`EXPLAIN
+(ANALYZE, FORMAT JSON)`: planning plus execution time, writes rolled back), the median of
+SQL_RUNS. `connection.queries` rounds to the millisecond, which made the slowest query and the
+ratio noise on fast pages; the server's own timing does not."""
+
+import os
+import platform
+import statistics
+import time
+from datetime import datetime
+
+RUNS = int(os.environ.get("BENCH_RUNS", "30"))
+SQL_RUNS = int(os.environ.get("BENCH_SQL_RUNS", "5"))
+P95_TARGET_MS = 150
+RATIO_TARGET = 2.0
+DOWNLOAD_ROWS_TARGET = 100_000  # rows a second
+FIXED_COST_TARGET = 5  # the signed-in "hello" within 5x a bare Django view (bench-served)
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def report(cases: int, only: str = "") -> None:
+    from django.db import connection
+
+    from .pages import PAGES, manager
+
+    print()
+    print(
+        f"Thrive benchmark, {datetime.now():%Y-%m-%d %H:%M}, {platform.node()}, "
+        f"{os.cpu_count()} cores; {cases:,} cases; {RUNS} runs a page."
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM documents_document")
+        print(f"{cursor.fetchone()[0]:,} documents; PostgreSQL {connection.pg_version // 10000}.")
+    hello = measure_url(manager(), "/bench/hello/")
+    empty = measure_url(manager(), "/bench/empty/")
+    print()
+    print(
+        f'Signed-in "hello" through Thrive\'s middleware: p50 {hello["p50"]:.2f} ms, '
+        f"{hello['queries']} queries, SQL {hello['sql']:.2f} ms"
+    )
+    print(
+        f"Empty signed-in page (base.html):            p50 {empty['p50']:.2f} ms, "
+        f"{empty['queries']} queries, SQL {empty['sql']:.2f} ms"
+    )
+    print()
+    print("| page | queries | p50 ms | p95 ms | SQL ms | floor ms | ratio | verdict |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    missed = 0
+    for page in PAGES:
+        if only and only.lower() not in page.name.lower():
+            continue
+        result = measure_url(page.user(), page.url(), download=page.download)
+        floor = empty["p50"] + result["sql"] - empty["sql"]
+        ratio = result["p50"] / floor
+        if page.download:
+            rate = result["rows"] / (result["p50"] / 1000)
+            ok = rate >= DOWNLOAD_ROWS_TARGET
+            verdict = f"{result['rows']:,} rows, {rate:,.0f} rows/s"
+        else:
+            ok = result["p95"] <= P95_TARGET_MS and ratio <= RATIO_TARGET
+            verdict = ""
+        verdict = ("ok" if ok else "MISSED") + (f", {verdict}" if verdict else "")
+        missed += not ok
+        print(
+            f"| {page.name} | {result['queries']} | {result['p50']:.1f} | {result['p95']:.1f} |"
+            f" {result['sql']:.1f} | {floor:.1f} | {ratio:.2f} | {verdict} |",
+            flush=True,
+        )
+    print()
+    print(
+        f"Targets: p95 <= {P95_TARGET_MS} ms and p50 <= {RATIO_TARGET}x its floor (the empty"
+        " signed-in page plus the page's own SQL beyond the empty page's, timed by PostgreSQL);"
+        f" downloads >= {DOWNLOAD_ROWS_TARGET:,} rows a second. {missed} missed."
+    )
+
+
+def measure_url(user, url: str, *, download: bool = False) -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        if response.streaming:
+            return b"".join(response.streaming_content)
+        return response.content
+
+    for _ in range(3 if not download else 1):  # warm caches and connections
+        body = get()
+    runs = RUNS if not download else max(3, RUNS // 6)
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        get()
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        get()
+    timings.sort()
+    rows = body.count(b"\n") - 1 if url.endswith("csv") else _xlsx_rows(body) if download else 0
+    return {
+        "p50": statistics.median(timings),
+        "p95": timings[max(0, round(len(timings) * 0.95) - 1)],
+        "queries": len(queries.captured_queries),
+        "sql": sql_time([q["sql"] for q in queries.captured_queries]),
+        "rows": rows,
+    }
+
+
+def _xlsx_rows(body: bytes) -> int:
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
+    return sheet.max_row - 1 if sheet.max_row else 0
+
+
+def sql_time(statements: list[str]) -> float:
+    """Milliseconds PostgreSQL spends planning and executing these statements (median of
+    SQL_RUNS runs of the lot). Writes are measured inside a savepoint that is rolled back."""
+    timed = [s for s in statements if s.lstrip().split(" ", 1)[0].upper() in _TIMED]
+    totals = []
+    for _ in range(SQL_RUNS):
+        totals.append(sum(_explain(statement) for statement in timed))
+    return statistics.median(totals) if totals else 0.0
+
+
+_TIMED = {"SELECT", "WITH", "INSERT", "UPDATE", "DELETE"}
+
+
+def _explain(statement: str) -> float:
+    from django.db import connection, transaction
+
+    result = 0.0
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement.replace("%", "%%"))
+                plan = cursor.fetchone()[0]
+                if isinstance(plan, str):
+                    import json
+
+                    plan = json.loads(plan)
+                result = plan[0]["Planning Time"] + plan[0]["Execution Time"]
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    return result

@@ -1,0 +1,220 @@
+"""`make bench-served`: Thrive served as deployed — gunicorn, sync workers (WEB_CONCURRENCY,
+3 by default), DEBUG off, PostgreSQL, Redis when BENCH_REDIS_URL names one — and driven by wrk
+at concurrency 1 and 4, with the floors in the same run: a bare Django view (no middleware,
+no database, its own gunicorn), Thrive's middleware answering a signed-in "hello", and an
+empty signed-in page. Prints requests a second, p50, p95 and p99 and each page's ratio to
+the signed-in floors.
+
+Sign-in is measured with allauth's rate limits off for the run (ACCOUNT_RATE_LIMITS in
+bench/settings.py when BENCH_SERVED=1): the benchmark signs one person in as fast as it can
+from one address, which is what the limits are there to stop; what is measured is the cost
+of a sign-in (the form, the password hash, the new session)."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+SECONDS = int(os.environ.get("BENCH_SERVED_SECONDS", "6"))
+WORKERS = int(os.environ.get("WEB_CONCURRENCY", "3"))
+PORT_BARE = int(os.environ.get("BENCH_PORT", "17300"))
+PORT_THRIVE = PORT_BARE + 1
+CONCURRENCIES = [int(c) for c in os.environ.get("BENCH_CONCURRENCY", "1,4").split(",")]
+SIGN_IN_PASSWORD = "Bench-Sign-In-2026!"  # noqa: S105 (a benchmark account's password)
+ROOT = Path(__file__).resolve().parent.parent
+
+LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH %d %d %d %d %d %d %d\\n", summary.requests,
+    summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), summary.errors.status, summary.errors.connect
+      + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+POST_LUA = """
+wrk.method = "POST"
+wrk.body = "{body}"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+"""
+
+
+def main(cases: int, only: str = "") -> int:
+    if not shutil.which("wrk"):
+        print("bench-served needs wrk: apt-get install wrk (Debian).")
+        return 2
+    from .pages import PAGES, manager, worker
+
+    sessions = {}
+
+    def cookie(user):
+        if user.pk not in sessions:
+            sessions[user.pk] = _session_cookie(user)
+        return sessions[user.pk]
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_SERVED": "1"}
+    servers = [
+        _gunicorn("bench.bare:application", PORT_BARE, 1, env),
+        _gunicorn("bench.wsgi:application", PORT_THRIVE, WORKERS, env),
+    ]
+    try:
+        _wait_for(PORT_BARE, "/")
+        _wait_for(PORT_THRIVE, "/bench/hello/")
+        signer = _sign_in_account(worker())
+        csrf = _csrf_token()
+        print()
+        redis = "yes" if os.environ.get("REDIS_URL") else "no"
+        print(
+            f"Served: gunicorn, {WORKERS} sync workers for Thrive (1 for the bare view), wrk "
+            f"{SECONDS} s a run, {cases:,} cases, Redis: {redis}."
+        )
+        print()
+        print("| page | c | req/s | p50 ms | p95 ms | p99 ms | p50 / hello | non-2xx |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        targets = [
+            ("Bare Django view (no middleware)", PORT_BARE, "/", None, None),
+            ('Signed-in "hello" (Thrive middleware)', PORT_THRIVE, "/bench/hello/", manager, None),
+            ("Empty signed-in page", PORT_THRIVE, "/bench/empty/", manager, None),
+        ]
+        targets += [
+            (page.name, PORT_THRIVE, page.url(), page.user, None)
+            for page in PAGES
+            if not only or only.lower() in page.name.lower()
+        ]
+        body = f"login={signer.username}&password={SIGN_IN_PASSWORD}&csrfmiddlewaretoken={csrf}"
+        targets.append(("Sign-in (POST, Argon2id)", PORT_THRIVE, "/accounts/login/", None, body))
+        for concurrency in CONCURRENCIES:
+            hello = None
+            for name, port, url, user, post in targets:
+                headers = []
+                if user:
+                    headers.append(f"Cookie: sessionid={cookie(user())}")
+                if post:
+                    headers.append(f"Cookie: csrftoken={csrf}")
+                result = _wrk(port, url, concurrency, headers, post)
+                if name.startswith("Signed-in"):
+                    hello = result["p50"]
+                ratio = f"{result['p50'] / hello:.1f}" if hello and port == PORT_THRIVE else ""
+                print(
+                    f"| {name} | {concurrency} | {result['rate']:.0f} | {result['p50']:.1f} |"
+                    f" {result['p95']:.1f} | {result['p99']:.1f} | {ratio} |"
+                    f" {result['non2xx']} |",
+                    flush=True,
+                )
+    finally:
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+        for server in servers:
+            server.wait(timeout=30)
+    return 0
+
+
+def _gunicorn(app, port, workers, env):
+    return subprocess.Popen(  # noqa: S603 (our own command line)
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            app,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def _wait_for(port, path, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2)  # noqa: S310
+            return
+        except urllib.error.HTTPError:
+            return  # it answers (a redirect to sign in is an answer)
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"nothing answered on port {port}")
+
+
+def _wrk(port, url, concurrency, headers, post=None) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write((POST_LUA.format(body=post) if post else "") + LUA)
+    command = [
+        "wrk",
+        "-t",
+        str(min(concurrency, 2)),
+        "-c",
+        str(concurrency),
+        "-d",
+        f"{SECONDS}s",
+        "--timeout",
+        "30s",
+        "-s",
+        script.name,
+    ]
+    for header in headers:
+        command += ["-H", header]
+    command.append(f"http://127.0.0.1:{port}{url}")
+    run = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    os.unlink(script.name)
+    match = re.search(r"^BENCH (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", run.stdout, re.M)
+    requests, duration, p50, p95, p99, status_errors, other_errors = map(int, match.groups())
+    return {
+        "rate": requests / (duration / 1e6),
+        "p50": p50 / 1000,
+        "p95": p95 / 1000,
+        "p99": p99 / 1000,
+        "non2xx": status_errors + other_errors,
+    }
+
+
+def _session_cookie(user) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    response = client.get("/bench/hello/")
+    assert response.status_code == 200, response.status_code
+    return client.cookies["sessionid"].value
+
+
+def _sign_in_account(like):
+    """A person like `like` (same service and role) with a real password, hashed by the
+    production hasher, for the sign-in runs."""
+    from thrive.models import Membership, PolicyAcceptance, User
+
+    user, _ = User.objects.get_or_create(
+        username="bench-sign-in",
+        defaults={"full_name": "Bench Sign In", "organisation": like.organisation},
+    )
+    user.set_password(SIGN_IN_PASSWORD)
+    user.save()
+    for membership in like.memberships.all():
+        Membership.objects.get_or_create(
+            user=user, role=membership.role, service=membership.service
+        )
+    for acceptance in like.policy_acceptances.all():
+        PolicyAcceptance.objects.get_or_create(
+            user=user, policy=acceptance.policy, defaults={"name_given": user.full_name}
+        )
+    return user
+
+
+def _csrf_token() -> str:
+    from django.middleware.csrf import _get_new_csrf_string
+
+    return _get_new_csrf_string()
+
+
+if __name__ == "__main__":
+    sys.exit(main(0))
