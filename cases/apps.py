@@ -32,3 +32,8 @@ class CasesConfig(AppConfig):
             ),
         )
         add_demo_loader(10, "cases.demo.load_demo_cases")
+        from thrive import search
+
+        from . import search as area_search
+
+        search.register(area_search.SEARCHER)

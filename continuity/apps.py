@@ -16,3 +16,8 @@ class ContinuityConfig(AppConfig):
             NavEntry(103, "Read-only mode", "continuity:read_only", roles=(Role.SYSTEM_ADMIN,)),
         )
         add_demo_loader(60, "continuity.demo.load_demo_continuity")
+        from thrive import search
+
+        from . import search as area_search
+
+        search.register(area_search.SEARCHER)

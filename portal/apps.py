@@ -46,3 +46,8 @@ class PortalConfig(AppConfig):
         )
         add_demo_loader(40, "portal.demo.load_demo_portal")
         add_demo_loader(50, "portal.demo_documents.load_demo_portal_documents")
+        from thrive import search
+
+        from .delegation import search as task_search
+
+        search.register(task_search.SEARCHER)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # trigram search lookups (used only on PostgreSQL)
     "allauth",
     "allauth.account",
     "django_otp",
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "thrive.context_processors.thrive",
                 "portal.context_processors.look",
                 "continuity.context_processors.downtime",
+                "thrive.search.context.search_box",
             ],
             "builtins": ["thrive.ui.templatetags.govuk"],
             # {% load govuk %} still works where a template asks for it by name.

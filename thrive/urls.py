@@ -2,6 +2,7 @@ from allauth.account import views as account_views
 from django.urls import include, path
 
 from . import views
+from .search import views as search_views
 
 # Only the allauth pages Thrive uses: accounts are issued by administrators and passwords
 # are managed in self-service, so sign-up, email and password pages are not mounted.
@@ -25,6 +26,7 @@ urlpatterns = [
     path("administration/people/", views.people, name="people"),
     path("administration/people/<int:pk>/", views.person_detail, name="person_detail"),
     path("administration/audit/", views.audit_trail, name="audit"),
+    path("search/", search_views.search, name="search"),
     path("cases/", include("cases.urls")),
     path("documents/", include("documents.urls")),
     path("selfservice/", include("selfservice.urls")),
