@@ -14,4 +14,5 @@ class ThriveConfig(AppConfig):
             NavEntry(0, "Home", "home", roles=()),
             NavEntry(100, "People", "people", roles=(Role.SYSTEM_ADMIN,)),
             NavEntry(102, "Audit", "audit", roles=(Role.SYSTEM_ADMIN,)),
+            NavEntry(107, "Subject access", "subject_access", roles=(Role.SYSTEM_ADMIN,)),
         )

@@ -220,6 +220,12 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(hour=2, minute=45),
     },
 }
+CELERY_BEAT_SCHEDULE |= {
+    "thrive-expire-subject-access": {
+        "task": "thrive.tasks.expire_subject_access_bundles",
+        "schedule": crontab(minute=15),
+    },
+}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
@@ -378,3 +384,5 @@ LOGGING = {
 THRIVE_PHASE = env.str("THRIVE_PHASE", default="Beta")
 DEMO_PASSWORD = "Thrive-Demo-2026!"
 THRIVE_ID_PREFIX = env.str("THRIVE_ID_PREFIX", default="KT")
+# How long a built subject access download can be downloaded, in days.
+SUBJECT_ACCESS_DAYS = env.int("SUBJECT_ACCESS_DAYS", default=7)
