@@ -108,7 +108,7 @@ def test_the_download_holds_the_case_its_document_the_task_the_record_and_the_au
     made = SubjectAccessRequest.objects.get()
     assert response["Location"] == reverse("subject_access_detail", args=[made.pk])
     assert made.status == "ready" and made.done == made.total == 6
-    download = admin.post(reverse("subject_access_download", args=[made.pk]))
+    download = admin.get(reverse("subject_access_download", args=[made.pk]))
     assert download["Cache-Control"] == "private, no-store"
     bundle = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
     names = bundle.namelist()
@@ -175,7 +175,7 @@ def test_the_download_expires(admin, held, admin_user, django_capture_on_commit_
         assert expire_subject_access_bundles() == 1
         made.refresh_from_db()
         assert made.status == "expired" and made.file == ""
-    assert admin.post(reverse("subject_access_download", args=[made.pk])).status_code == 404
+    assert admin.get(reverse("subject_access_download", args=[made.pk])).status_code == 404
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.SYSTEM_ADMIN])
@@ -196,4 +196,4 @@ def test_another_administrators_request_is_not_found(
     other = verified_client(person(Role.SYSTEM_ADMIN))
 
     assert other.get(reverse("subject_access_detail", args=[made.pk])).status_code == 404
-    assert other.post(reverse("subject_access_download", args=[made.pk])).status_code == 404
+    assert other.get(reverse("subject_access_download", args=[made.pk])).status_code == 404

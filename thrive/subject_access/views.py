@@ -5,7 +5,6 @@ from django import forms
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from thrive import audit
 from thrive.access import role_required
@@ -100,7 +99,6 @@ def subject_access_detail(request, pk):
     return render(request, "thrive/subject_access/detail.html", {"made": made})
 
 
-@require_POST
 @role_required(Role.SYSTEM_ADMIN)
 def subject_access_download(request, pk):
     made = _mine(request, pk)
