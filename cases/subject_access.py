@@ -3,6 +3,7 @@ information and timeline."""
 
 from thrive.subject_access import Candidate, Child, Held, Source, labelled, sounds_like
 
+from .forms import DEMOGRAPHICS, WORK
 from .models import Case
 
 FIELDS = [
@@ -10,16 +11,7 @@ FIELDS = [
     "service",
     "district",
     "status",
-    "family_names",
-    "child_first_name",
-    "child_last_name",
-    "child_date_of_birth",
-    "other_children",
-    "address",
-    "postcode",
-    "notifier",
-    "reason_for_referral",
-    "date_referred",
+    *DEMOGRAPHICS,
     "referred_by",
     "response_date",
     "progressing",
@@ -28,9 +20,7 @@ FIELDS = [
     "predicted_start_date",
     "date_worker_appointed",
     "worker",
-    "first_contact_family",
-    "first_contact_notifier",
-    "assessment_date",
+    *(name for name in WORK if name != "key_reasons"),
     "closure_date",
     "outcome",
     "closure_summary",
