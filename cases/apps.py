@@ -6,8 +6,12 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases: referrals, workflow and reports"
 
     def ready(self):
+        from thrive import search, subject_access
         from thrive.models import Role
         from thrive.registry import NavEntry, add_demo_loader, add_navigation
+
+        from . import search as area_search
+        from . import subject_access as area_subject_access
 
         managers_and_ehps = (Role.SERVICE_MANAGER, Role.EHPS_OFFICER)
         add_navigation(
@@ -32,3 +36,5 @@ class CasesConfig(AppConfig):
             ),
         )
         add_demo_loader(10, "cases.demo.load_demo_cases")
+        search.register(area_search.SEARCHER)
+        subject_access.register(area_subject_access.SOURCE)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from thrive.models import District, Role, Service
+from thrive.search.text import name_keys, postcode_key
 
 
 class ReferenceListItem(models.Model):
@@ -48,6 +49,16 @@ def normalise_thrive_id(text: str) -> str:
     if match and match.group(1) == settings.THRIVE_ID_PREFIX:
         return f"{settings.THRIVE_ID_PREFIX}{int(match.group(2)):06d}"
     return cleaned
+
+
+SEARCHED_FIELDS = frozenset({"child_first_name", "child_last_name", "family_names", "postcode"})
+SEARCH_KEY_FIELDS = ("search_names", "search_sounds", "search_postcode")
+
+
+def search_keys(first_name: str, last_name: str, family_names: str, postcode: str):
+    """The values of SEARCH_KEY_FIELDS for these names and postcode."""
+    names, sounds = name_keys(first_name, last_name, family_names)
+    return names[:700], sounds[:300], postcode_key(postcode)[:10]
 
 
 class Status(models.TextChoices):
@@ -190,6 +201,12 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    # What the search box and the "may already be known" check match, kept from the names and
+    # postcode on every save (thrive/search/text.py says how names are folded).
+    search_names = models.CharField(max_length=700, blank=True, editable=False)
+    search_sounds = models.CharField(max_length=300, blank=True, editable=False)
+    search_postcode = models.CharField(max_length=10, blank=True, editable=False)
+
     objects = CaseQuerySet.as_manager()
 
     class Meta:
@@ -217,6 +234,9 @@ class Case(models.Model):
                 name="case_my_cases",
             ),
             models.Index(fields=["district", "status"], name="case_by_district"),
+            # Search and "may already be known" by date of birth. The name, Thrive ID and
+            # postcode indexes are PostgreSQL's own (trigram, pattern): migration 0004.
+            models.Index(fields=["child_date_of_birth"], name="case_child_date_of_birth"),
             # The EHPS officers' lists across their districts: referrals newest first, Last
             # Modified Cases, declined cases to archive, counts and the Name of Worker choices.
             models.Index(
@@ -238,6 +258,15 @@ class Case(models.Model):
 
     def __str__(self):
         return self.thrive_id or "new case"
+
+    def save(self, *args, **kwargs):
+        self.search_names, self.search_sounds, self.search_postcode = search_keys(
+            self.child_first_name, self.child_last_name, self.family_names, self.postcode
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and SEARCHED_FIELDS.intersection(update_fields):
+            kwargs["update_fields"] = {*update_fields, *SEARCH_KEY_FIELDS}
+        super().save(*args, **kwargs)
 
     @property
     def child_name(self) -> str:

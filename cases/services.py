@@ -16,7 +16,16 @@ from thrive import audit
 from thrive.models import Membership, Role, Service, User
 from thrive.outbox import queue_email
 
-from .models import Case, KeyReason, Outcome, Progressing, Status
+from .models import (
+    SEARCH_KEY_FIELDS,
+    SEARCHED_FIELDS,
+    Case,
+    KeyReason,
+    Outcome,
+    Progressing,
+    Status,
+    search_keys,
+)
 
 
 class CaseActionRefused(Exception):
@@ -118,6 +127,20 @@ def _save(case: Case, *, by: User, expected_version: int | None, fields: dict) -
     """Write `fields` if nobody else saved the case since `expected_version` was read."""
     now = timezone.now()
     updates = {**fields, "modified_at": now, "modified_by": by, "version": F("version") + 1}
+    if SEARCHED_FIELDS.intersection(fields):
+        values = {name: fields.get(name, getattr(case, name)) for name in SEARCHED_FIELDS}
+        updates.update(
+            zip(
+                SEARCH_KEY_FIELDS,
+                search_keys(
+                    values["child_first_name"],
+                    values["child_last_name"],
+                    values["family_names"],
+                    values["postcode"],
+                ),
+                strict=True,
+            )
+        )
     query = Case.objects.filter(pk=case.pk)
     if expected_version is not None:
         query = query.filter(version=expected_version)

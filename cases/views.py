@@ -22,6 +22,7 @@ from .forms import (
     changes_since,
 )
 from .models import Case, KeyReason, Outcome, Status, normalise_thrive_id
+from .search import KNOWN_BY, possibly_known
 
 CASE_ROLES = (Role.SERVICE_MANAGER, Role.SERVICE_WORKER, Role.EHPS_OFFICER)
 
@@ -91,15 +92,22 @@ def case_detail(request, thrive_id):
 
 @role_required(Role.EHPS_OFFICER)
 def refer(request):
+    """Refer a family. Before saving, the officer is shown the cases in their districts that
+    may be the same child ("this family may already be known"), and goes on only once they
+    have seen them."""
     form = ReferralForm(request.POST or None, officer=request.user)
+    known = []
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "service"}
-        case = services.refer_case(
-            by=request.user, service=form.cleaned_data["service"], request=request, **data
-        )
-        messages.success(request, f"Case {case.thrive_id} has been referred to {case.service}.")
-        return redirect("cases:detail", case.thrive_id)
-    return render(request, "cases/refer.html", {"form": form})
+        if request.POST.get("known_checked") != "1":
+            known = possibly_known(request.user, **{name: data[name] for name in KNOWN_BY})
+        if not known:
+            case = services.refer_case(
+                by=request.user, service=form.cleaned_data["service"], request=request, **data
+            )
+            messages.success(request, f"Case {case.thrive_id} has been referred to {case.service}.")
+            return redirect("cases:detail", case.thrive_id)
+    return render(request, "cases/refer.html", {"form": form, "known": known})
 
 
 ACTION_PAGES = {

@@ -6,9 +6,12 @@ class ContinuityConfig(AppConfig):
     verbose_name = "Business continuity"
 
     def ready(self):
+        from thrive import search, subject_access
         from thrive.models import Role
         from thrive.registry import NavEntry, add_demo_loader, add_navigation
 
+        from . import search as area_search
+        from . import subject_access as area_subject_access
         from .records import RECORDING_ROLES
 
         add_navigation(
@@ -16,3 +19,5 @@ class ContinuityConfig(AppConfig):
             NavEntry(103, "Read-only mode", "continuity:read_only", roles=(Role.SYSTEM_ADMIN,)),
         )
         add_demo_loader(60, "continuity.demo.load_demo_continuity")
+        search.register(area_search.SEARCHER)
+        subject_access.register(area_subject_access.SOURCE)

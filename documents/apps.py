@@ -8,9 +8,11 @@ class DocumentsConfig(AppConfig):
     def ready(self):
         # The document reports join the managers' Reports index (one list of reports).
         from cases.reports import REPORTS
+        from thrive import subject_access
         from thrive.models import Role
         from thrive.registry import NavEntry, add_demo_loader, add_navigation
 
+        from . import subject_access as document_subject_access
         from .reports import REPORTS as DOCUMENT_REPORTS
 
         REPORTS.update(DOCUMENT_REPORTS)
@@ -36,3 +38,4 @@ class DocumentsConfig(AppConfig):
         from .uploads.viruses import scanner_answers
 
         status_check("Virus scanner")(scanner_answers)
+        subject_access.register(document_subject_access.SOURCE)

@@ -6,6 +6,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Delegation Portal"
 
     def ready(self):
+        from thrive import search, subject_access
         from thrive.models import Role
         from thrive.registry import (
             FrontDoor,
@@ -16,6 +17,8 @@ class PortalConfig(AppConfig):
             exempt_from_gates,
         )
 
+        from .delegation import search as task_search
+        from .delegation import subject_access as portal_subject_access
         from .people import accounts  # (connects its signal receivers)
 
         add_navigation(
@@ -46,3 +49,5 @@ class PortalConfig(AppConfig):
         )
         add_demo_loader(40, "portal.demo.load_demo_portal")
         add_demo_loader(50, "portal.demo_documents.load_demo_portal_documents")
+        search.register(task_search.SEARCHER)
+        subject_access.register(portal_subject_access.SOURCE)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_otp.models import Device
 
 from thrive.models import Organisation, Role, WorkGroup
+from thrive.search.text import name_keys
 
 from .form_engine.definitions import validate_definition
 
@@ -183,6 +184,11 @@ class Task(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     modified_at = models.DateTimeField(default=timezone.now)
 
+    # What the search box and the "earlier tasks for this child" check match, kept from the
+    # child's name and address on every save (thrive/search/text.py says how).
+    search_names = models.CharField(max_length=500, blank=True, editable=False)
+    search_sounds = models.CharField(max_length=200, blank=True, editable=False)
+
     objects = TaskQuerySet.as_manager()
 
     class Meta:
@@ -191,10 +197,19 @@ class Task(models.Model):
             models.Index(fields=["work_group", "status"]),
             models.Index(fields=["clinician", "status"]),
             models.Index(fields=["sent_by", "status"]),
+            models.Index(fields=["child_date_of_birth"], name="task_child_date_of_birth"),
         ]
 
     def __str__(self):
         return f"{self.form.name} task {self.pk}"
+
+    def save(self, *args, **kwargs):
+        names, sounds = name_keys(self.child_name)
+        self.search_names, self.search_sounds = names[:500], sounds[:200]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "child_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_names", "search_sounds"}
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

@@ -250,6 +250,32 @@ OBJECT_URLS.update(
     {"export_status": ObjectUrl(_export_job), "export_download": ObjectUrl(_export_job)}
 )
 
+
+# Subject access requests: only the system administrator who asked sees one (another
+# administrator gets 404 too), so nobody in the home world reaches the other world's.
+OBJECT_URLS.update(
+    {
+        name: ObjectUrl(lambda other: {"pk": make_subject_access_request(other).pk})
+        for name in ("subject_access_detail", "subject_access_download")
+    }
+)
+
+
+def make_subject_access_request(world):
+    from thrive.models import SubjectAccessRequest
+
+    made, _ = SubjectAccessRequest.objects.get_or_create(
+        requested_by=world.people[Role.SYSTEM_ADMIN],
+        defaults={
+            "child_first_name": "Claire",
+            "child_last_name": "Marshall",
+            "child_date_of_birth": "2015-03-27",
+            "selection": {"cases": [world.case.pk]},
+        },
+    )
+    return made
+
+
 # URL patterns with parameters that name no tenant-owned object, and why.
 NOT_OBJECT_URLS: dict[str, str] = {
     "cases:report": "the parameter names a report; its rows come from Case.visible_to",

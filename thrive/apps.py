@@ -16,4 +16,5 @@ class ThriveConfig(AppConfig):
             NavEntry(100, "People", "people", roles=(Role.SYSTEM_ADMIN,)),
             NavEntry(102, "Audit", "audit", roles=(Role.SYSTEM_ADMIN,)),
             NavEntry(107, "Operations", "operations", roles=(Role.SYSTEM_ADMIN,)),
+            NavEntry(108, "Subject access", "subject_access", roles=(Role.SYSTEM_ADMIN,)),
         )

@@ -569,3 +569,48 @@ class UserSession(AbstractBaseSession):
         from django.utils.module_loading import import_string
 
         return import_string(f"{django_settings.SESSION_ENGINE}.SessionStore")
+
+
+class SubjectAccessRequest(models.Model):
+    """Everything held about one child, gathered into one download for a subject access
+    request: built in the background by `thrive.subject_access.build`, downloadable by the
+    administrator who asked for a limited time, and audited throughout."""
+
+    class Status(models.TextChoices):
+        BUILDING = "building", "Being built"
+        READY = "ready", "Ready to download"
+        FAILED = "failed", "Could not be built"
+        EXPIRED = "expired", "Expired"
+
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    child_first_name = models.CharField("Child’s first name", max_length=100)
+    child_last_name = models.CharField("Child’s last name", max_length=100)
+    child_date_of_birth = models.DateField("Child’s date of birth")
+    # What the administrator confirmed is about this child: {"cases": [pk, ...], ...}.
+    selection = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BUILDING)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file = models.CharField("storage name", max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"Subject access request {self.pk}"
+
+    @property
+    def child_name(self) -> str:
+        return f"{self.child_first_name} {self.child_last_name}"
+
+    @property
+    def downloadable(self) -> bool:
+        return (
+            self.status == self.Status.READY
+            and self.expires_at is not None
+            and self.expires_at > timezone.now()
+        )

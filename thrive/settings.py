@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # trigram search lookups (used only on PostgreSQL)
     "allauth",
     "allauth.account",
     "django_otp",
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "thrive.context_processors.thrive",
                 "portal.context_processors.look",
                 "continuity.context_processors.downtime",
+                "thrive.search.context.search_box",
             ],
             "builtins": ["thrive.ui.templatetags.govuk"],
             # {% load govuk %} still works where a template asks for it by name.
@@ -300,6 +302,12 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(hour=2, minute=45),
     },
 }
+CELERY_BEAT_SCHEDULE |= {
+    "thrive-expire-subject-access": {
+        "task": "thrive.tasks.expire_subject_access_bundles",
+        "schedule": crontab(minute=15),
+    },
+}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
@@ -493,3 +501,6 @@ if SENTRY_DSN:
     logs.start_error_reporting(
         dsn=SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production")
     )
+
+# How long a built subject access download can be downloaded, in days.
+SUBJECT_ACCESS_DAYS = env.int("SUBJECT_ACCESS_DAYS", default=7)

@@ -47,3 +47,27 @@ def purge_exports() -> int:
     from . import exports
 
     return exports.purge_old_exports()
+
+
+@shared_task(acks_late=True)
+def build_subject_access_bundle(pk: int) -> str:
+    """Build one subject access download; a failure is recorded on the request, not lost."""
+    import logging
+
+    from .models import SubjectAccessRequest
+    from .subject_access.build import build
+
+    made = SubjectAccessRequest.objects.select_related("requested_by").get(pk=pk)
+    try:
+        return build(made).status
+    except Exception:
+        logging.getLogger(__name__).exception("Subject access request %s failed", pk)
+        SubjectAccessRequest.objects.filter(pk=pk).update(status=SubjectAccessRequest.Status.FAILED)
+        return SubjectAccessRequest.Status.FAILED
+
+
+@shared_task
+def expire_subject_access_bundles() -> int:
+    from .subject_access.build import expire_old
+
+    return expire_old()

@@ -2,6 +2,8 @@ from allauth.account import views as account_views
 from django.urls import include, path
 
 from . import views
+from .search import views as search_views
+from .subject_access import views as subject_access_views
 
 # Only the allauth pages Thrive uses: accounts are issued by administrators and passwords
 # are managed in self-service, so sign-up, email and password pages are not mounted.
@@ -36,6 +38,22 @@ urlpatterns = [
     ),
     path("downloads/<int:pk>/", views.export_status, name="export_status"),
     path("downloads/<int:pk>/file/", views.export_download, name="export_download"),
+    path("search/", search_views.search, name="search"),
+    path(
+        "administration/subject-access/",
+        subject_access_views.subject_access,
+        name="subject_access",
+    ),
+    path(
+        "administration/subject-access/<int:pk>/",
+        subject_access_views.subject_access_detail,
+        name="subject_access_detail",
+    ),
+    path(
+        "administration/subject-access/<int:pk>/download/",
+        subject_access_views.subject_access_download,
+        name="subject_access_download",
+    ),
     path("cases/", include("cases.urls")),
     path("documents/", include("documents.urls")),
     path("selfservice/", include("selfservice.urls")),

@@ -23,6 +23,7 @@ from .forms import (
     TaskFilter,
     TaskForm,
 )
+from .search import earlier_tasks
 
 HEALTH_ROLES = (Role.CLINICIAN, Role.TRAY_ADMIN)
 PORTAL_SIGN_IN = "portal:sign_in"
@@ -401,16 +402,27 @@ def send_tasks(request):
 
 @role_required(Role.SEND_OFFICER)
 def send_create(request):
+    """Create a task. Before it is sent, the SEND officer is shown earlier tasks they can see
+    that may be about the same child, and goes on only once they have seen them."""
     form = TaskForm(request.POST or None)
+    earlier = []
     if request.method == "POST" and form.is_valid():
-        task = services.create_task(by=request.user, request=request, **form.cleaned_data)
-        messages.success(request, f"The task has been sent to {task.work_group.name}.")
-        return redirect("portal:send_task", task.pk)
+        if request.POST.get("earlier_checked") != "1":
+            earlier = earlier_tasks(
+                request.user,
+                child_name=form.cleaned_data["child_name"],
+                child_date_of_birth=form.cleaned_data["child_date_of_birth"],
+            )
+        if not earlier:
+            task = services.create_task(by=request.user, request=request, **form.cleaned_data)
+            messages.success(request, f"The task has been sent to {task.work_group.name}.")
+            return redirect("portal:send_task", task.pk)
     return render(
         request,
         "portal/send_create.html",
         {
             "form": form,
+            "earlier": earlier,
             "automatic_replies": replies.active_replies(form.fields["clinician"].queryset),
         },
     )
