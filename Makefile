@@ -70,7 +70,7 @@ endif
 
 FRONTEND_SOURCES := $(wildcard frontend/*)
 
-.PHONY: help install python run demo-data test lint format bench check-deploy clean
+.PHONY: help install python run demo-data test lint format bench check-deploy faults clean
 
 help:
 	@echo "Thrive — make targets:"
@@ -82,6 +82,7 @@ help:
 	@echo "  make format        ruff format and ruff check --fix"
 	@echo "  make bench         run the benchmarks (python -m bench)"
 	@echo "  make check-deploy  Django's deployment checks with production-like settings"
+	@echo "  make faults        the fault suite: each part of the topology fails in turn (FAULT_SECONDS=60)"
 	@echo "  make clean         remove installed packages, build output, stamps and caches"
 
 python:
@@ -171,3 +172,8 @@ clean:
 	rm -rf $(VENV) .tools $(STAMPS) node_modules static/build staticfiles \
 	  .pytest_cache .ruff_cache test-results
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# The fault suite (docs/resilience-faults.md): PostgreSQL primary + replica, Redis, two app
+# servers behind HAProxy, Celery workers and beat, on loopback ports from FAULT_PORT_BASE.
+faults: install
+	$(VENV)/bin/python -m tests.faults
