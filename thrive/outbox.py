@@ -74,7 +74,11 @@ def _ask_worker(pk: int) -> None:
     ):
         return
     try:
-        send_outbox_email.apply_async((pk,), retry=False)
+        # A connection of its own that gives up at once (the shared pool's would retry).
+        with send_outbox_email.app.connection_for_write(
+            transport_options={"max_retries": 0}
+        ) as connection:
+            send_outbox_email.apply_async((pk,), retry=False, connection=connection)
     except Exception as error:  # kombu's and redis-py's errors both: the broker is away
         if _broker_failed_at is None:
             log.warning(
