@@ -5,6 +5,7 @@ every minute) sends what is due, with retries and backoff."""
 from __future__ import annotations
 
 import logging
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
@@ -56,13 +57,40 @@ def queue_email(
     return email
 
 
+BROKER_RETRY_SECONDS = 5.0
+_broker_failed_at: float | None = None
+
+
 def _ask_worker(pk: int) -> None:
+    """Ask a worker to send the email now. With the broker away the row simply waits: beat's
+    sweep (send-outbox, every minute) sends it once the broker is back. After one failure the
+    process stops asking for BROKER_RETRY_SECONDS, so an outage costs requests nothing."""
+    global _broker_failed_at
     from .tasks import send_outbox_email
 
+    if (
+        _broker_failed_at is not None
+        and time.monotonic() - _broker_failed_at < BROKER_RETRY_SECONDS
+    ):
+        return
     try:
-        send_outbox_email.delay(pk)
-    except Exception:  # broker down: beat's sweep sends it later
-        log.warning("Could not queue outbox email %s; the periodic sweep will send it", pk)
+        # A connection of its own that gives up at once (the shared pool's would retry).
+        with send_outbox_email.app.connection_for_write(
+            transport_options={"max_retries": 0}
+        ) as connection:
+            send_outbox_email.apply_async((pk,), retry=False, connection=connection)
+    except Exception as error:  # kombu's and redis-py's errors both: the broker is away
+        if _broker_failed_at is None:
+            log.warning(
+                "Could not queue outbox email %s (%s); the periodic sweep will send it",
+                pk,
+                type(error).__name__,
+            )
+        _broker_failed_at = time.monotonic()
+        return
+    if _broker_failed_at is not None:
+        log.warning("Broker answering again: outbox emails are queued at once")
+        _broker_failed_at = None
 
 
 def send_one(pk: int) -> bool:

@@ -12,6 +12,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,9 +52,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Load balancers' probes, answered before Host validation (thrive/health.py says why).
+    "thrive.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "thrive.middleware.RequestIdMiddleware",
+    "thrive.outage.OutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -103,12 +108,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery --------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Seconds to wait for Redis before treating it as away (thrive/cache.py): a dead Redis must
+# cost a request milliseconds, not the operating system's connect timeout.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A cache error is a cache miss: pages keep working on the database alone.
+            "BACKEND": "thrive.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "thrive",
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                # One immediate retry: a pooled connection broken by a Redis restart
+                # reconnects instead of counting as an outage.
+                "retry": Retry(NoBackoff(), 1),
+                "health_check_interval": 30,
+            },
         }
     }
 else:
@@ -129,6 +146,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
     },
 }
+
+# Several beat processes (one per host, for resilience) run each scheduled job once: redbeat
+# keeps the schedule and a lock in Redis; a standby takes over within the lock timeout when the
+# active one dies. Without Redis (make run) Celery's own scheduler runs inside the worker.
+CELERY_BEAT_MAX_LOOP_INTERVAL = 5
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_LOCK_TIMEOUT = 30
+# With the broker away a web request must not wait on it: queueing an email gives up at once
+# (the outbox row waits for beat's sweep), and connecting gives up quickly.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT}
 
 # --- Sessions: in the database so a Redis restart signs nobody out ----------------------------
 # With Redis, cached_db: the database stays the record (writes go to both) and reads come from

@@ -11,6 +11,8 @@ account_patterns = [
     path("accounts/inactive/", account_views.account_inactive, name="account_inactive"),
 ]
 
+handler500 = "thrive.outage.server_error"
+
 urlpatterns = [
     *account_patterns,
     path("", views.home, name="home"),
