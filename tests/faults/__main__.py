@@ -12,7 +12,8 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import requests
@@ -41,6 +42,7 @@ class Row:
     recovery: float | None = None
     signed_out: int = 0
     scheduled_once: bool | None = None
+    died: list[str] = field(default_factory=list)
     notes: str = ""
 
     def missed(self) -> list[str]:
@@ -60,6 +62,8 @@ class Row:
             missed.append("did not recover by itself")
         if self.signed_out:
             missed.append(f"{self.signed_out} people signed out")
+        if self.died:
+            missed.append(f"{', '.join(self.died)} exited and needed a restart")
         if self.scheduled_once is False:
             missed.append("scheduled jobs ran twice")
         return missed
@@ -193,6 +197,21 @@ class Suite:
             row.notes += " lost: " + "; ".join(lost[:3])
         if duplicates := checks.duplicate_views(views):
             row.notes += f" {duplicates} views audited twice"
+        unexpected = Counter(
+            f"{r.what} {r.status}" for r in requests_
+            if r.error.startswith("unexpected") and r.status is not None and r.status < 500
+        )  # fmt: skip
+        if unexpected:
+            row.notes += " Unexpected answers: " + ", ".join(
+                f"{k} x{n}" for k, n in unexpected.most_common(4)
+            ) + "."
+        # Recovery without restarts: every part the fault did not kill is still running.
+        for name, process in self.t.processes.items():
+            if not process.alive():
+                row.died.append(name)
+                print(f"    {name} exited during the fault; restarting it for the next one",
+                      flush=True)  # fmt: skip
+                self.t.restart(name)
         acknowledged = sum(1 for w in writes if w.what != "portal save attempt")
         row.notes = f"{acknowledged} writes acknowledged, {len(views)} audited views." + row.notes
 
@@ -280,7 +299,7 @@ class Suite:
         started = datetime.now()
         self.t.start_beat(2)
         time.sleep(max(FAULT_SECONDS, BEAT_PERIOD + 15))
-        self.t.processes["beat2"].stop()
+        self.t.processes.pop("beat2").stop()
         ended = datetime.now()
         sends = sorted(
             at for name in ("beat1", "beat2")

@@ -22,8 +22,9 @@ from PIL import Image
 from .forms import post_form
 
 PASSWORD = "Thrive-Demo-2026!"
-TIMEOUT = 30
+TIMEOUT = 60
 CASE_URL = re.compile(r"^/cases/(KT\d+)/$")
+SIGN_IN = re.compile(r"/(accounts/login|portal/sign-in)/(\?|$)")
 
 
 @dataclass
@@ -136,7 +137,7 @@ class Person(threading.Thread):
             raise Refused(entry.error) from error
         entry.ended, entry.status = time.monotonic(), response.status_code
         location = response.headers.get("Location", "")
-        if response.status_code == 302 and re.search(r"/(accounts/login|portal/sign-in)/", location):
+        if response.status_code == 302 and SIGN_IN.search(location):
             entry.error = "signed out"
             self.ledger.add(entry)
             self.ledger.signed_out.append((self.username, entry.started))

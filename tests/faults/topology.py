@@ -421,6 +421,22 @@ class Topology:
                     return cells[17].startswith("UP")
         return False
 
+    def restart(self, name: str):
+        if name.startswith("app"):
+            self.start_app(int(name[3:]))
+        elif name.startswith("worker"):
+            self.start_worker(int(name[6:]))
+        elif name.startswith("beat"):
+            self.start_beat(int(name[4:]))
+        elif name == "redis":
+            self.start_redis()
+        elif name == "postgres-primary":
+            self.start_primary()
+        elif name == "postgres-replica":
+            self.start_replica()
+        elif name == "haproxy":
+            self.start_proxy()
+
     def start_celery(self):
         self.start_worker(1)
         self.start_worker(2)
@@ -477,7 +493,8 @@ frontend thrive
 backend app
     balance roundrobin
     option httpchk
-    http-check send meth GET uri /accounts/login/ ver HTTP/1.1 hdr Host 127.0.0.1 hdr X-Forwarded-Proto https
+    # Readiness fails only when this server reaches no database at all (thrive/health.py).
+    http-check send meth GET uri /health/ready/ ver HTTP/1.1 hdr Host 127.0.0.1 hdr X-Forwarded-Proto https
     http-check expect status 200
 {servers}
 
