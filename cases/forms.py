@@ -2,9 +2,9 @@ from django import forms
 from django.core import signing
 from django.utils import timezone
 
-from thrive.govuk_forms import GovukDateField
 from thrive.models import Service
 from thrive.postcodes import clean_postcode
+from thrive.ui.govuk_forms import GovukDateField
 
 from .models import Case, KeyReason, Outcome, Progressing
 from .services import workers_of
@@ -143,7 +143,7 @@ class VersionedForm(forms.Form):
 
 def snapshot_of(case: Case, names: list[str]) -> dict:
     """The displayed value of each field, as text, for showing what someone else changed."""
-    from thrive.reports import display
+    from thrive.ui.tables import display
 
     values = {}
     for name in names:

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from thrive.models import District, Role, Service, User
-from thrive.reports import Column, Table, bar_chart, render_table, row_url, table_context
+from thrive.ui.tables import Column, Table, bar_chart, render_table, row_url, table_context
 
 from .models import Case, Progressing, Status, normalise_thrive_id
 

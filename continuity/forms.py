@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils import timezone
 
-from thrive.govuk_forms import GovukDateField, GovukTimeField
+from thrive.ui.govuk_forms import GovukDateField, GovukTimeField
 
 from .models import Downtime
 

@@ -68,7 +68,7 @@ def _health_partner_visit(request, match) -> bool:
     """Anyone on the portal's pages who is not signed in, and health partner people anywhere."""
     if not request.user.is_authenticated:
         return match.namespace == "portal" or match.view_name == "continuity:portal_holding"
-    from portal.accounts import session_is_portal_person
+    from portal.people.accounts import session_is_portal_person
 
     return session_is_portal_person(request)
 

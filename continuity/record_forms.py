@@ -8,9 +8,9 @@ from django.core import signing
 from django.utils import timezone
 
 from cases.models import normalise_thrive_id
-from thrive.govuk_forms import GovukDateField, GovukTimeField
 from thrive.models import Service
-from thrive.reports import display
+from thrive.ui.govuk_forms import GovukDateField, GovukTimeField
+from thrive.ui.tables import display
 
 from . import records
 from .models import DowntimeRecord, NatureOfWork

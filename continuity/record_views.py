@@ -13,7 +13,7 @@ from cases.reports import case_link
 from thrive import audit
 from thrive.access import role_required
 from thrive.models import SERVICE_ROLES, AuditEvent, Role, Service
-from thrive.reports import Column, Table, display, render_table, row_url
+from thrive.ui.tables import Column, Table, display, render_table, row_url
 
 from . import records
 from .models import DowntimeRecord

@@ -1,4 +1,4 @@
-"""The managers' document reports, through the one list mechanism (thrive.reports): Latest
+"""The managers' document reports, through the one list mechanism (thrive.ui.tables): Latest
 Documents Uploaded, Documents with No Thrive ID, documents by case, possible duplicates, and
 the bin. Registered into cases.reports.REPORTS (see DocumentsConfig.ready), so they sit in
 the same Reports index."""
@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cases.reports import FAMILY, THRIVE_ID, case_link, managed_cases
 from thrive.models import Role, Service
-from thrive.reports import Column, Table, render_table, row_url
+from thrive.ui.tables import Column, Table, render_table, row_url
 
 from .models import Document
 

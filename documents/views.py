@@ -18,7 +18,7 @@ from cases.views import CASE_ROLES, get_case
 from thrive import audit
 from thrive.access import role_required
 from thrive.models import Role, Service
-from thrive.reports import render_table
+from thrive.ui.tables import render_table
 
 from . import services
 from .forms import (

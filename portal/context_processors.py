@@ -1,4 +1,4 @@
-from .accounts import session_is_portal_person
+from .people.accounts import session_is_portal_person
 
 
 def look(request):

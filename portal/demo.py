@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from thrive.models import User, WorkGroup
 
-from . import services
+from .delegation import services
 from .models import FormDefinition, Task
 
 EHCNA = "EHCNA Information Gathering"
@@ -97,7 +97,7 @@ def _reach(task, state, clinician, send01):
         manager = User.objects.get(username="clinmgr01")
         services.reassign_task(task, by=clinician, to=manager)
         if state == "countersigned":
-            from .signing import countersign_task
+            from .delegation.countersign import countersign_task
 
             countersign_task(task, by=manager)
             services.submit_task(task, by=manager)
@@ -105,8 +105,8 @@ def _reach(task, state, clinician, send01):
 
 def _demo_automatic_reply() -> None:
     """clin02 is on leave this fortnight: tasks go to clin01 instead."""
+    from .delegation.replies import redirect_candidates, set_automatic_reply
     from .models import AutomaticReply
-    from .replies import redirect_candidates, set_automatic_reply
 
     clin02 = User.objects.filter(username="clin02").first()
     if clin02 is None or AutomaticReply.objects.filter(user=clin02).exists():

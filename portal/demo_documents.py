@@ -8,7 +8,7 @@ from documents.demo import demo_pdf
 from documents.uploads import check_upload, store_checked_upload
 from thrive.models import User
 
-from . import services
+from .delegation import services
 from .models import Status, SupportingDocument, Task
 
 

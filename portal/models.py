@@ -11,7 +11,7 @@ from django_otp.models import Device
 
 from thrive.models import Organisation, Role, WorkGroup
 
-from .definitions import validate_definition
+from .form_engine.definitions import validate_definition
 
 # The statutory timeframe for health advice to an EHC needs assessment.
 STATUTORY_WEEKS = 6
@@ -160,7 +160,8 @@ class Task(models.Model):
     decline_reason = models.TextField(blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
     retraction_reason = models.TextField(blank=True)
-    # Counter Signatory: the work group's manager reviews and counter-signs (portal/signing.py).
+    # Counter Signatory: the work group's manager reviews and counter-signs
+    # (portal/delegation/countersign.py).
     countersigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -169,7 +170,7 @@ class Task(models.Model):
         related_name="+",
     )
     countersigned_at = models.DateTimeField(null=True, blank=True)
-    # One person edits at a time (portal/locks.py): who has the form open, since when.
+    # One person edits at a time (portal/delegation/locks.py): who has the form open, since when.
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -360,7 +361,7 @@ class AutomaticReply(models.Model):
 
 
 class ReminderSent(models.Model):
-    """Each due or overdue reminder of a task, sent once (portal/reminders.py)."""
+    """Each due or overdue reminder of a task, sent once (portal/delegation/reminders.py)."""
 
     class Kind(models.TextChoices):
         DUE_7 = "due_7", "Due in 7 days"
@@ -426,7 +427,7 @@ class EmailCodeDevice(Device):
     """django-otp's second factor for health partner people: a 6-digit code emailed at each
     sign-in. django-otp's own EmailDevice keeps the code in plain text and throttles with a
     back-off; this one keeps only a keyed hash, lets a code be tried 5 times and lives 10
-    minutes (portal/codes.py does the work)."""
+    minutes (portal/people/codes.py does the work)."""
 
     digest = models.CharField(max_length=64, blank=True)
     valid_until = models.DateTimeField(null=True, blank=True)
@@ -439,12 +440,12 @@ class EmailCodeDevice(Device):
         verbose_name = "email code device"
 
     def verify_token(self, token) -> bool:
-        from .codes import check_code
+        from .people.codes import check_code
 
         return check_code(self, str(token))
 
     def generate_challenge(self):
-        from .codes import send_code
+        from .people.codes import send_code
 
         send_code(self)
         return "We have sent a code to your email address."

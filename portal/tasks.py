@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import reminders
+from .delegation import reminders
 
 
 @shared_task
@@ -12,6 +12,6 @@ def send_due_reminders() -> int:
 @shared_task
 def purge_unconfirmed_registrations() -> int:
     """Hourly: registrations whose email address was never confirmed."""
-    from .accounts import purge_unconfirmed
+    from .people.accounts import purge_unconfirmed
 
     return purge_unconfirmed()

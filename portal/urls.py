@@ -1,50 +1,53 @@
 from django.urls import path
 
-from . import account_views, dashboard, document_views, form_type_views, views, views_more
+from .delegation import absence_views, dashboard, document_views
+from .delegation import views as task_views
+from .form_engine import views as form_type_views
+from .people import views as people_views
 
 app_name = "portal"
 
 urlpatterns = [
-    path("", views.landing, name="landing"),
-    # Health partner people's accounts (portal.account_views).
-    path("sign-in/", account_views.sign_in, name="sign_in"),
-    path("sign-in/code/", account_views.sign_in_code, name="sign_in_code"),
-    path("register/", account_views.register, name="register"),
-    path("register/account/", account_views.register_credentials, name="register_credentials"),
-    path("register/code/", account_views.register_code, name="register_code"),
-    path("register/complete/", account_views.register_complete, name="register_complete"),
-    path("forgotten-password/", account_views.forgotten, name="forgotten"),
-    path("forgotten-password/code/", account_views.forgotten_code, name="forgotten_code"),
-    path("forgotten-password/new/", account_views.forgotten_password, name="forgotten_password"),
-    path("account/", account_views.account, name="account"),
-    path("account/password/", account_views.change_password, name="change_password"),
-    path("account/email/", account_views.change_email, name="change_email"),
-    path("account/email/code/", account_views.change_email_code, name="change_email_code"),
+    path("", task_views.landing, name="landing"),
+    # Health partner people's accounts (portal.people.views).
+    path("sign-in/", people_views.sign_in, name="sign_in"),
+    path("sign-in/code/", people_views.sign_in_code, name="sign_in_code"),
+    path("register/", people_views.register, name="register"),
+    path("register/account/", people_views.register_credentials, name="register_credentials"),
+    path("register/code/", people_views.register_code, name="register_code"),
+    path("register/complete/", people_views.register_complete, name="register_complete"),
+    path("forgotten-password/", people_views.forgotten, name="forgotten"),
+    path("forgotten-password/code/", people_views.forgotten_code, name="forgotten_code"),
+    path("forgotten-password/new/", people_views.forgotten_password, name="forgotten_password"),
+    path("account/", people_views.account, name="account"),
+    path("account/password/", people_views.change_password, name="change_password"),
+    path("account/email/", people_views.change_email, name="change_email"),
+    path("account/email/code/", people_views.change_email_code, name="change_email_code"),
     path(
         "account/authenticator/remove/",
-        account_views.remove_authenticator,
+        people_views.remove_authenticator,
         name="remove_authenticator",
     ),
-    path("work-groups/", account_views.work_groups, name="work_groups"),
-    path("work-groups/<int:pk>/people/", account_views.work_group_people, name="work_group_people"),
+    path("work-groups/", people_views.work_groups, name="work_groups"),
+    path("work-groups/<int:pk>/people/", people_views.work_group_people, name="work_group_people"),
     path(
         "work-groups/<int:pk>/people/<int:membership_pk>/remove/",
-        account_views.remove_member,
+        people_views.remove_member,
         name="remove_member",
     ),
-    path("tasks/<int:pk>/", views.task_page, name="task"),
-    path("tasks/<int:pk>/re-assign/", views.reassign, name="reassign"),
-    path("tasks/<int:pk>/decline/", views.decline, name="decline"),
-    path("tasks/<int:pk>/take-over/", views_more.take_over, name="take_over"),
-    path("automatic-replies/", views_more.automatic_replies, name="automatic_replies"),
-    path("work-tray/", views.work_tray, name="work_tray"),
-    path("work-tray/tasks/<int:pk>/delegate/", views.delegate, name="delegate"),
-    path("send/", views.send_tasks, name="send_tasks"),
-    path("send/new/", views.send_create, name="send_create"),
+    path("tasks/<int:pk>/", task_views.task_page, name="task"),
+    path("tasks/<int:pk>/re-assign/", task_views.reassign, name="reassign"),
+    path("tasks/<int:pk>/decline/", task_views.decline, name="decline"),
+    path("tasks/<int:pk>/take-over/", absence_views.take_over, name="take_over"),
+    path("automatic-replies/", absence_views.automatic_replies, name="automatic_replies"),
+    path("work-tray/", task_views.work_tray, name="work_tray"),
+    path("work-tray/tasks/<int:pk>/delegate/", task_views.delegate, name="delegate"),
+    path("send/", task_views.send_tasks, name="send_tasks"),
+    path("send/new/", task_views.send_create, name="send_create"),
     path("send/dashboard/", dashboard.send_dashboard, name="send_dashboard"),
-    path("send/tasks/<int:pk>/", views.send_task, name="send_task"),
-    path("send/tasks/<int:pk>/retract/", views.retract, name="retract"),
-    # Supporting Documentation and Print PDF (portal.document_views).
+    path("send/tasks/<int:pk>/", task_views.send_task, name="send_task"),
+    path("send/tasks/<int:pk>/retract/", task_views.retract, name="retract"),
+    # Supporting Documentation and Print PDF (portal.delegation.document_views).
     path("tasks/<int:pk>/documents/", document_views.documents, name="documents"),
     path(
         "tasks/<int:pk>/documents/<int:document_pk>/",
@@ -57,7 +60,7 @@ urlpatterns = [
         name="remove_document",
     ),
     path("tasks/<int:pk>/pdf/", document_views.print_pdf, name="print_pdf"),
-    # Form types, for system administrators (portal.form_type_views).
+    # Form types, for system administrators (portal.form_engine.views).
     path("form-types/", form_type_views.form_types, name="form_types"),
     path("form-types/new/", form_type_views.form_type_add, name="form_type_add"),
     path("form-types/<int:pk>/", form_type_views.form_type, name="form_type"),

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from thrive import audit
 from thrive.models import Membership, Role, Service, User, WorkGroup, normalise_username
-from thrive.templatetags.govuk import uk_date
+from thrive.ui.templatetags.govuk import uk_date
 
 from . import services
 from .models import AccountRequest, Invitation

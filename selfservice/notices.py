@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from thrive import audit
 from thrive.models import Membership, Role, User, WorkGroup
-from thrive.templatetags.govuk import uk_date
+from thrive.ui.templatetags.govuk import uk_date
 
 from .models import ExpiryNotice, Invitation, ResetCode, SetupReminder
 from .services import expiry_applies, site_link, templated_email, without_self_service

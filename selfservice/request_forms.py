@@ -10,8 +10,8 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from thrive.govuk_forms import GovukDateField
 from thrive.models import Service, User, WorkGroup, add_years, normalise_username
+from thrive.ui.govuk_forms import GovukDateField
 
 from .account_requests import Kind, people_in, roles_for, suggest_username
 from .models import AccountRequest

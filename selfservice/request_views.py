@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from thrive import audit
 from thrive.access import role_required
-from thrive.lists import paginate
 from thrive.models import Role, Service, User
+from thrive.ui.lists import paginate
 
 from . import account_requests, selectors, services
 from .models import AccountRequest, managed_services, managed_work_groups

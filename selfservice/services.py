@@ -26,7 +26,7 @@ from django.utils import timezone
 from thrive import audit
 from thrive.models import User
 from thrive.outbox import queue_email
-from thrive.templatetags.govuk import uk_date, uk_datetime
+from thrive.ui.templatetags.govuk import uk_date, uk_datetime
 
 from .models import (
     Invitation,

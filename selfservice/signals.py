@@ -10,7 +10,7 @@ from .services import SESSION_NOTICES, SESSION_PASSWORD_EXPIRED, sign_in_notices
 @receiver(user_logged_in)
 def note_password_state_at_sign_in(sender, request, user, **kwargs):
     state = sign_in_notices(user)
-    from portal.accounts import remember_portal_person
+    from portal.people.accounts import remember_portal_person
 
     if remember_portal_person(request, user):
         # Health partner people reset a forgotten password with an emailed code, not with

@@ -71,12 +71,12 @@ def _force_login_includes_the_emailed_code(request, monkeypatch):
 
     def force_login(self, user, backend=None):
         original(self, user, backend)
-        from portal.accounts import SESSION_PORTAL_PERSON, is_portal_person
-        from portal.codes import device_for
+        from portal.people.accounts import SESSION_PORTAL_PERSON, is_portal_person
+        from portal.people.codes import device_for
         from thrive.models import Membership
 
         session = self.session
-        # What signing in works out and keeps in the session (portal/accounts.py).
+        # What signing in works out and keeps in the session (portal/people/accounts.py).
         session[SESSION_PORTAL_PERSON] = portal_person = is_portal_person(user)
         if (
             portal_person

@@ -7,3 +7,11 @@ class ThriveConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (audit of sign-in and sign-out)
+        from .models import Role
+        from .registry import NavEntry, add_navigation
+
+        add_navigation(
+            NavEntry(0, "Home", "home", roles=()),
+            NavEntry(100, "People", "people", roles=(Role.SYSTEM_ADMIN,)),
+            NavEntry(102, "Audit", "audit", roles=(Role.SYSTEM_ADMIN,)),
+        )

@@ -1,11 +1,14 @@
-"""Demo organisations and sign-ins. Later areas add their demo cases, documents and tasks."""
+"""Demo organisations and sign-ins. Each app adds its demo cases, documents and tasks through
+the loader it registers (thrive.registry.add_demo_loader)."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 
+from . import registry
 from .models import District, Membership, Organisation, Role, Service, User, WorkGroup
 
 COUNCIL = "Kent Early Help"
@@ -132,26 +135,6 @@ def load_demo_data() -> None:
     # One lapsed DBS check so the administrators' list has something to show.
     User.objects.filter(username="wkr02").update(dbs_check_date=date(2022, 6, 30))
 
-    from cases.demo import load_demo_cases
-
-    load_demo_cases()
-
-    from selfservice.demo import load_demo_selfservice
-
-    load_demo_selfservice()
-
-    from documents.demo import load_demo_documents
-
-    load_demo_documents()
-
-    from portal.demo import load_demo_portal
-
-    load_demo_portal()
-
-    from portal.demo_documents import load_demo_portal_documents
-
-    load_demo_portal_documents()
-
-    from continuity.demo import load_demo_continuity
-
-    load_demo_continuity()
+    # Each app's demo data, in the order the apps registered them in (thrive.registry).
+    for dotted_path in registry.demo_loaders():
+        import_string(dotted_path)()

@@ -10,7 +10,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from . import audit
+from . import audit, registry
 from .models import AcceptableUsePolicy
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
@@ -27,18 +27,8 @@ GATE_EXEMPT_URL_NAMES = {
     "second_factor_verify",
     "aup",
 }
-# The same, for namespaced pages: health partner people's sign-in and registration.
-GATE_EXEMPT_VIEW_NAMES = {
-    "portal:sign_in",
-    "portal:sign_in_code",
-    "portal:register",
-    "portal:register_credentials",
-    "portal:register_code",
-    "portal:register_complete",
-    "portal:forgotten",
-    "portal:forgotten_code",
-    "portal:forgotten_password",
-}
+# Namespaced pages (an app's own sign-in and registration) are added by the apps:
+# thrive.registry.exempt_from_gates.
 
 
 class RequestIdMiddleware:
@@ -105,24 +95,19 @@ class SessionTimeoutMiddleware:
 def _exempt(request) -> bool:
     match = request.resolver_match
     return match is not None and (
-        match.url_name in GATE_EXEMPT_URL_NAMES or match.view_name in GATE_EXEMPT_VIEW_NAMES
+        match.url_name in GATE_EXEMPT_URL_NAMES
+        or match.view_name in registry.gate_exempt_view_names()
     )
 
 
 def needs_second_factor(user, request=None) -> bool:
-    """The roles in SECOND_FACTOR_ROLES, and every health partner person (an emailed code, or
-    their authenticator app)."""
+    """The roles in SECOND_FACTOR_ROLES, and everyone who came through an app's own door
+    (the portal's health partner people: an emailed code, or their authenticator app)."""
     if settings.DEBUG and user.is_demo:
         return False
     if user.has_role(*settings.SECOND_FACTOR_ROLES):
         return True
-    return request is not None and _portal_person(request)
-
-
-def _portal_person(request) -> bool:
-    from portal.accounts import session_is_portal_person
-
-    return session_is_portal_person(request)
+    return request is not None and registry.front_door_of(request) is not None
 
 
 class SecondFactorMiddleware:
@@ -141,8 +126,10 @@ class SecondFactorMiddleware:
         if not needs_second_factor(user, request):
             return None
         if not user.has_role(*settings.SECOND_FACTOR_ROLES):
-            # A health partner person: the emailed code (or their app).
-            return redirect(f"{reverse('portal:sign_in_code')}?next={request.get_full_path()}")
+            # Someone who came through an app's own door (a health partner person): that
+            # app's second factor (the portal's emailed code, or their app).
+            door = registry.front_door_of(request)
+            return redirect(f"{reverse(door.second_factor)}?next={request.get_full_path()}")
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         has_app = TOTPDevice.objects.filter(user=user, confirmed=True).exists()

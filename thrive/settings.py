@@ -92,7 +92,9 @@ TEMPLATES = [
                 "portal.context_processors.look",
                 "continuity.context_processors.downtime",
             ],
-            "builtins": ["thrive.templatetags.govuk"],
+            "builtins": ["thrive.ui.templatetags.govuk"],
+            # {% load govuk %} still works where a template asks for it by name.
+            "libraries": {"govuk": "thrive.ui.templatetags.govuk"},
         },
     },
 ]

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from . import audit, services
+from . import audit, registry, services
 from .access import role_required
 from .forms import AcceptPolicyForm, AuditFilterForm, TokenForm
-from .lists import csv_response, paginate
 from .middleware import SESSION_LAST_SEEN, session_seconds_left
 from .models import AcceptableUsePolicy, AuditEvent, Membership, Role, Service, User, WorkGroup
+from .ui.lists import csv_response, paginate
 
 
 def _next_url(request, default="home"):
@@ -31,10 +31,9 @@ def _next_url(request, default="home"):
 @login_required
 def home(request):
     user = request.user
-    from portal.accounts import session_is_portal_person
-
-    if session_is_portal_person(request):
-        return redirect("portal:landing")
+    door = registry.front_door_of(request)
+    if door is not None:
+        return redirect(door.home)
     memberships = user.memberships.select_related("service", "work_group__organisation")
     services_here = Service.objects.visible_to(user).select_related("provider")
     if not user.has_role(Role.EHPS_OFFICER, Role.SYSTEM_ADMIN):

@@ -4,7 +4,7 @@ from django import template
 
 from documents.reports import case_documents_table
 from documents.services import may_upload
-from thrive.reports import table_context
+from thrive.ui.tables import table_context
 
 register = template.Library()
 

@@ -3,7 +3,7 @@ button on the task pages, shown to the people who may see them."""
 
 from django import template
 
-from .. import services
+from ..delegation import services
 
 register = template.Library()
 

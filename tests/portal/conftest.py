@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from django.apps import apps
 
-from portal import services
+from portal.delegation import services
 from portal.models import FormDefinition
 from thrive.models import Organisation, Role
 

@@ -10,7 +10,7 @@ from thrive.models import Role
 
 def make_portal_task(world):
     """A task of `world`'s SEND officer, assigned to the world's clinician."""
-    from portal import services
+    from portal.delegation import services
     from portal.models import FormDefinition
 
     importlib.import_module("portal.migrations.0002_form_definitions").add_definitions(apps, None)

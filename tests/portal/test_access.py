@@ -4,7 +4,7 @@ not on the task, and tasks whose state no longer allows the action, answer 404."
 import pytest
 from django.urls import reverse
 
-from portal import services
+from portal.delegation import services
 
 CLINICIAN_URLS = ["portal:task", "portal:reassign", "portal:decline"]
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import replies, services
+from portal.delegation import replies, services
 from portal.models import AutomaticReply
 from thrive.models import AuditEvent, Role
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.urls import reverse
 
-from portal import services
-from portal.dashboard import on_time_rows
+from portal.delegation import services
+from portal.delegation.dashboard import on_time_rows
 from portal.models import Task
 
 from .conftest import COMPLETE, make_task

@@ -40,7 +40,7 @@ def test_demo_data_has_a_counter_signed_task_and_an_automatic_reply(demo):
 
 
 def test_demo_data_has_a_registered_person_waiting_to_join_tray01s_group(demo):
-    from portal.accounts import waiting_to_join
+    from portal.people.accounts import waiting_to_join
     from thrive.models import WorkGroup
 
     group = WorkGroup.objects.get(memberships__user__username="tray01")

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from portal import locks, services
+from portal.delegation import locks, services
 from portal.models import TaskEvent
 from thrive.models import AuditEvent, OutboxEmail
 

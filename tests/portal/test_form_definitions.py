@@ -5,7 +5,7 @@ import importlib
 import pytest
 from django.core.exceptions import ValidationError
 
-from portal.definitions import missing_required, validate_definition
+from portal.form_engine.definitions import missing_required, validate_definition
 from portal.models import FormDefinition
 
 SHIPPED = importlib.import_module("portal.migrations.0002_form_definitions").DEFINITIONS

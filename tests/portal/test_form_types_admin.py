@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from portal.forms import TaskForm
+from portal.delegation.forms import TaskForm
 from portal.models import FormDefinition
 from thrive.models import AuditEvent, Role
 

@@ -3,7 +3,7 @@ sections and repeatable tables, Re-Assign and Decline."""
 
 from django.urls import reverse
 
-from portal import services
+from portal.delegation import services
 from portal.models import Status
 
 from .conftest import COMPLETE, make_task

@@ -1,13 +1,12 @@
 """Print PDF: the whole form with its answers, the supporting documents listed and the task's
 details in the header, rendered by WeasyPrint in under a second; audited as "printed"."""
 
-
 import pytest
 from django.urls import reverse
 
-from portal import services
+from portal.delegation import services
+from portal.form_engine.pdf import render_task_document
 from portal.models import SupportingDocument
-from portal.pdf import render_task_document
 from thrive.models import AuditEvent
 
 from .conftest import COMPLETE

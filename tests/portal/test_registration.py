@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import accounts
 from portal.models import PortalProfile
+from portal.people import accounts
 from thrive.models import Membership, Organisation, OutboxEmail, Role, User
 
 from ..factories import person

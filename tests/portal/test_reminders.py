@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 
-from portal import services
+from portal.delegation import services
 from portal.models import ReminderSent
 from portal.tasks import send_due_reminders
 from thrive.models import OutboxEmail

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import services
+from portal.delegation import services
 from portal.models import Status, Task
 from thrive.models import AuditEvent
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from portal import services
+from portal.delegation import services
 from portal.models import Status, TaskEvent
 from thrive.models import AuditEvent, OutboxEmail, Role
 

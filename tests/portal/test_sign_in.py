@@ -1,5 +1,5 @@
 """Health partner people sign in with their email address and password, then a 6-digit code
-emailed to them (portal/codes.py): valid 10 minutes, single use, kept hashed, 5 tries."""
+emailed to them (portal/people/codes.py): valid 10 minutes, single use, kept hashed, 5 tries."""
 
 import re
 from datetime import timedelta
@@ -10,8 +10,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import codes
 from portal.models import EmailCodeDevice
+from portal.people import codes
 from thrive import outbox
 from thrive.models import AuditEvent, OutboxEmail, Role
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from documents.uploads import check_upload
-from portal import services
+from portal.delegation import services
 from portal.models import Status, SupportingDocument
 from thrive.models import AuditEvent
 

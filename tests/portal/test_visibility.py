@@ -1,6 +1,6 @@
 """Who sees which task: Task.objects.visible_to."""
 
-from portal import services
+from portal.delegation import services
 from portal.models import Task
 from thrive.models import Role
 

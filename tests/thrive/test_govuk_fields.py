@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from pytest_django.asserts import assertHTMLEqual, assertInHTML
 
-from thrive.govuk_forms import GovukDateField, GovukDateWidget
+from thrive.ui.govuk_forms import GovukDateField, GovukDateWidget
 
 UTC = dt.UTC
 EVIL = '<script>alert("x")</script>'
@@ -833,20 +833,20 @@ def test_misuse_is_loud():
     [("17:30", dt.time(17, 30)), (" 9.05 ", dt.time(9, 5)), ("00:00", dt.time(0, 0))],
 )
 def test_a_time_is_typed_on_the_24_hour_clock(typed, time):
-    from thrive.govuk_forms import GovukTimeField
+    from thrive.ui.govuk_forms import GovukTimeField
 
     assert GovukTimeField().clean(typed) == time
 
 
 @pytest.mark.parametrize("typed", ["24:00", "17:60", "5pm", "1730", "17:3"])
 def test_anything_else_is_not_a_time(typed):
-    from thrive.govuk_forms import GovukTimeField
+    from thrive.ui.govuk_forms import GovukTimeField
 
     with pytest.raises(forms.ValidationError, match="Enter a time on the 24-hour clock"):
         GovukTimeField().clean(typed)
 
 
 def test_an_optional_time_may_be_left_empty():
-    from thrive.govuk_forms import GovukTimeField
+    from thrive.ui.govuk_forms import GovukTimeField
 
     assert GovukTimeField(required=False).clean("") is None

@@ -28,7 +28,8 @@ from thrive.models import Membership, Role, User, WorkGroup
 from thrive.services import verify_second_factor
 
 from . import accounts, codes
-from .account_forms import (
+from .accounts import Registration
+from .forms import (
     AddPersonForm,
     CodeForm,
     CredentialsForm,
@@ -38,7 +39,6 @@ from .account_forms import (
     ResetPasswordForm,
     SignInForm,
 )
-from .accounts import Registration
 
 
 def _next(request, default="portal:landing") -> str:

@@ -10,20 +10,19 @@ from django.views.decorators.http import require_http_methods
 from thrive import audit
 from thrive.access import role_required
 from thrive.models import Role, WorkGroup
-from thrive.reports import Table, render_table, table_context
+from thrive.ui.tables import Table, render_table, table_context
 
-from . import locks, replies, services, signing, tables
-from .account_views import portal_person_required
+from ..form_engine.section_forms import SectionForm, readable_answers
+from ..models import OPEN_STATES, Status, Task
+from ..people.views import portal_person_required
+from . import countersign, locks, replies, services, tables
 from .forms import (
     ChoosePersonForm,
     ReasonForm,
-    SectionForm,
     SupportingDocumentForm,
     TaskFilter,
     TaskForm,
-    readable_answers,
 )
-from .models import OPEN_STATES, Status, Task
 
 HEALTH_ROLES = (Role.CLINICIAN, Role.TRAY_ADMIN)
 PORTAL_SIGN_IN = "portal:sign_in"
@@ -169,14 +168,14 @@ def task_page(request, pk):
         return _render_section(request, task, section)
 
     if action == "countersign":
-        signing.countersign_task(task, by=request.user, request=request)
+        countersign.countersign_task(task, by=request.user, request=request)
         messages.success(request, "You counter-signed the form. Submit it when you are ready.")
     if action == "submit":
         answers = task.answers_with_prefill()
         section = SectionForm(task, number, data=request.POST, answers=answers)
         section.is_valid()
         section.check_required(answers, lambda n: _section_url(task, n))
-        if signing.needs_countersignature(task):
+        if countersign.needs_countersignature(task):
             section.summary = [
                 *(section.summary or []),
                 {"text": "Counter-sign the form before you submit it", "href": "#countersign"},
@@ -214,7 +213,7 @@ def _render_section(request, task, section):
             "count": count,
             "items": section.items(),
             "errors": errors,
-            "may_countersign": signing.may_countersign(request.user, task),
+            "may_countersign": countersign.may_countersign(request.user, task),
             "contents": [
                 {"number": n, "title": s["title"], "href": _section_url(task, n)}
                 for n, s in enumerate(task.form.sections, start=1)

@@ -14,9 +14,9 @@ from thrive import audit
 from thrive.access import role_required
 from thrive.models import Role
 
+from ..form_engine.pdf import pdf_filename, render_task_pdf
 from . import services
 from .forms import SupportingDocumentForm
-from .pdf import pdf_filename, render_task_pdf
 from .views import HEALTH_ROLES, PORTAL_SIGN_IN, get_task
 
 VIEW_ROLES = (*HEALTH_ROLES, Role.SEND_OFFICER)

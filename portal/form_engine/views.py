@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 from thrive import audit
 from thrive.access import role_required
 from thrive.models import Role
-from thrive.reports import Column, Table, render_table
+from thrive.ui.tables import Column, Table, render_table
 
-from .form_type_forms import FormTypeForm
-from .models import FormDefinition
+from ..models import FormDefinition
+from .forms import FormTypeForm
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from . import audit
+from .. import audit
 from .lists import csv_response, csv_safe, paginate
 
 EXPORT_LIMIT = 100_000

@@ -21,7 +21,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from thrive.outbox import queue_email
 
-from .models import EmailCodeDevice
+from ..models import EmailCodeDevice
 
 SUBJECTS = {
     "sign_in": "Your Children and Families Online Services sign-in code",

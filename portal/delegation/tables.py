@@ -1,10 +1,10 @@
-"""The portal's lists, each a thrive.reports Table over tasks the person may see."""
+"""The portal's lists, each a thrive.ui.tables Table over tasks the person may see."""
 
 import functools
 
 from django.urls import reverse
 
-from thrive.reports import Column
+from thrive.ui.tables import Column
 
 
 @functools.cache

@@ -1,12 +1,12 @@
-"""Forms for the administrators' form types pages (portal.form_type_views)."""
+"""Forms for the administrators' form types pages (portal.form_engine.views)."""
 
 import json
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from ..models import FormDefinition
 from .definitions import validate_definition
-from .models import FormDefinition
 
 
 class FormTypeForm(forms.Form):

@@ -12,10 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from thrive import audit
-from thrive.govuk_forms import GovukDateField
 from thrive.models import User, WorkGroup
+from thrive.ui.govuk_forms import GovukDateField
 
-from .models import AutomaticReply
+from ..models import AutomaticReply
 from .services import TaskActionRefused
 
 

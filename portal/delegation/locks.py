@@ -15,7 +15,7 @@ from django.utils import timezone
 from thrive import audit
 from thrive.models import User
 
-from .models import Task, TaskEvent
+from ..models import Task, TaskEvent
 from .services import TaskActionRefused, _notify, _touch
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from thrive import audit
 from thrive.models import User
 
-from .models import Status, Task, TaskEvent
+from ..models import Status, Task, TaskEvent
 from .services import TaskActionRefused, _touch
 
 

@@ -12,10 +12,10 @@ from django.utils import timezone
 from thrive import audit
 from thrive.access import role_required
 from thrive.models import Role
-from thrive.reports import Column, Table, bar_chart
+from thrive.ui.tables import Column, Table, bar_chart
 
+from ..models import Status, Task
 from . import tables
-from .models import Status, Task
 
 MONTHS = 12
 

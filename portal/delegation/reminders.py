@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from thrive import audit
 
-from .models import ReminderSent, Task
+from ..models import ReminderSent, Task
 from .services import _notify, _tray_admin_emails
 
 Kind = ReminderSent.Kind

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from thrive.govuk_forms import DATE_PARTS, GovukDateWidget
+from thrive.ui.govuk_forms import DATE_PARTS, GovukDateWidget
 
 register = template.Library()
 

@@ -10,8 +10,8 @@ import logging
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .forms import readable_answers
-from .models import Task
+from ..models import Task
+from .section_forms import readable_answers
 
 # WeasyPrint logs each rendering step at INFO: keep the logs for what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)

@@ -17,7 +17,7 @@ from thrive import audit
 from thrive.models import Membership, Role, User, WorkGroup
 from thrive.outbox import queue_email
 
-from .models import OPEN_STATES, FormDefinition, Status, Task, TaskEvent
+from ..models import OPEN_STATES, FormDefinition, Status, Task, TaskEvent
 
 
 class TaskActionRefused(Exception):
@@ -235,7 +235,7 @@ def save_answers(
 def submit_task(task: Task, *, by: User, request=None) -> Task:
     """Submit Contribution: every required answer must be there (the view checks and shows
     what is missing; this refuses anyway). The SEND officer is told."""
-    from .definitions import missing_required
+    from ..form_engine.definitions import missing_required
 
     if not may_edit(by, task):
         raise TaskActionRefused("Only the clinician the task is assigned to can submit it.")
@@ -363,7 +363,7 @@ def may_see_documents(user: User, task: Task) -> bool:
 
 @transaction.atomic
 def _create_document(task: Task, *, by: User, checked, stored: str):
-    from .models import SupportingDocument
+    from ..models import SupportingDocument
 
     return SupportingDocument.objects.create(
         task=task,
@@ -384,7 +384,7 @@ def attach_document(task: Task, *, by: User, checked, request=None):
 
     from documents.uploads import store_checked_upload
 
-    from .models import SupportingDocument
+    from ..models import SupportingDocument
 
     if not may_attach(by, task):
         raise TaskActionRefused("Only the clinician or the work tray admin can attach files.")

@@ -3,7 +3,7 @@ their details, resetting a forgotten password, and joining a work group.
 
 A health partner person is anyone whose organisation is a health partner, or who registered
 through Children and Families Online Services (they have a PortalProfile). They sign in with
-their email address and password, then a code emailed to them (portal/codes.py), or a code
+their email address and password, then a code emailed to them (portal/people/codes.py), or a code
 from an authenticator app if they added one."""
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from thrive import audit
 from thrive.models import Membership, Organisation, Role, User, WorkGroup
 from thrive.outbox import queue_email
 
+from ..models import EmailCodeDevice, PortalProfile
 from . import codes
-from .models import EmailCodeDevice, PortalProfile
 
 SESSION_PORTAL_PERSON = "portal_person"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"

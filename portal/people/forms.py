@@ -1,4 +1,4 @@
-"""Forms for health partner people's accounts (portal/accounts.py does the work)."""
+"""Forms for health partner people's accounts (portal/people/accounts.py does the work)."""
 
 from __future__ import annotations
 
