@@ -43,6 +43,8 @@ class Row:
     signed_out: int = 0
     scheduled_once: bool | None = None
     died: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # the first few, for the notes
+    fault_at: float | None = None  # when the fault was injected (monotonic)
     notes: str = ""
 
     def missed(self) -> list[str]:
@@ -82,7 +84,6 @@ class Suite:
         from django.db.models import Q
 
         from cases.models import Case, Status
-        from portal import services as portal_services
         from portal.models import Task
         from thrive.models import User
 
@@ -105,9 +106,8 @@ class Suite:
             user = User.objects.get(username=username)
             clinician = Clinician(username=username, seed=20 + n, **common)
             clinician.sink, clinician.email = self.t.smtp, user.email
-            clinician.tasks = [
-                t.pk for t in Task.objects.all() if portal_services.may_edit(user, t)
-            ]
+            # The tasks this clinician fills in: assigned to them and open.
+            clinician.tasks = [t.pk for t in Task.objects.filter(clinician=user) if t.is_open]
             if clinician.tasks:
                 people.append(clinician)
         for person in people:
@@ -139,8 +139,13 @@ class Suite:
         """When Thrive, after `since`, answered ready and acknowledged a person's write."""
         deadline = since + RECOVERY_LIMIT
         while time.monotonic() < deadline:
-            if self.ready() and extra() and any(w.at >= since for w in self.ledger.writes
-                                                if w.what != "portal save attempt"):  # fmt: skip
+            if (
+                self.ready()
+                and extra()
+                and any(
+                    w.at >= since for w in self.ledger.writes if w.what != "portal save attempt"
+                )
+            ):
                 return time.monotonic() - since
             time.sleep(0.5)
         return None
@@ -152,8 +157,11 @@ class Suite:
 
         mark_pk = checks.outbox_mark()
         mark_sink = len(self.t.smtp.received())
-        n_requests, n_writes, n_views = (len(self.ledger.requests), len(self.ledger.writes),
-                                         len(self.ledger.views))  # fmt: skip
+        n_requests, n_writes, n_views = (
+            len(self.ledger.requests),
+            len(self.ledger.writes),
+            len(self.ledger.views),
+        )
         self.running.set()
         time.sleep(WARM_SECONDS)
         excused = run_fault(row) or set()
@@ -177,6 +185,12 @@ class Suite:
                 row.refused += 1
             else:
                 row.errors += 1
+                if len(row.failures) < 4:
+                    at = entry.started - (row.fault_at or entry.started)
+                    row.failures.append(
+                        f"{entry.method} {entry.path.split('?')[0]} "
+                        f"{entry.status or entry.error} at {at:+.1f}s"
+                    )
         row.signed_out = sum(1 for _, at in self.ledger.signed_out if at >= requests_[0].started)
         # Settle: emails and audit events written late must all arrive, each once.
         deadline = time.monotonic() + SETTLE_LIMIT
@@ -198,30 +212,39 @@ class Suite:
         if duplicates := checks.duplicate_views(views):
             row.notes += f" {duplicates} views audited twice"
         unexpected = Counter(
-            f"{r.what} {r.status}" for r in requests_
+            f"{r.what} {r.status}"
+            for r in requests_
             if r.error.startswith("unexpected") and r.status is not None and r.status < 500
-        )  # fmt: skip
+        )
         if unexpected:
-            row.notes += " Unexpected answers: " + ", ".join(
-                f"{k} x{n}" for k, n in unexpected.most_common(4)
-            ) + "."
+            row.notes += (
+                " Unexpected answers: "
+                + ", ".join(f"{k} x{n}" for k, n in unexpected.most_common(4))
+                + "."
+            )
         # Recovery without restarts: every part the fault did not kill is still running.
         for name, process in self.t.processes.items():
             if not process.alive():
                 row.died.append(name)
-                print(f"    {name} exited during the fault; restarting it for the next one",
-                      flush=True)  # fmt: skip
+                print(
+                    f"    {name} exited during the fault; restarting it for the next one",
+                    flush=True,
+                )
                 self.t.restart(name)
         acknowledged = sum(1 for w in writes if w.what != "portal save attempt")
-        row.notes = f"{acknowledged} writes acknowledged, {len(views)} audited views." + row.notes
+        row.notes = f"{acknowledged} writes acknowledged, {len(views)} audited views. " + row.notes
+        if row.failures:
+            row.notes += " 5xx: " + "; ".join(row.failures) + "."
 
     def _busy(self, person) -> bool:
-        last = next((r for r in reversed(self.ledger.requests) if r.person == person.username),
-                    None)  # fmt: skip
+        last = next(
+            (r for r in reversed(self.ledger.requests) if r.person == person.username), None
+        )
         return last is not None and last.ended == 0.0 and time.monotonic() - last.started < 35
 
     # --- the faults -----------------------------------------------------------------------
     def redis_down(self, row: Row):
+        row.fault_at = time.monotonic()
         self.t.processes["redis"].stop()
         time.sleep(FAULT_SECONDS)
         self.t.start_redis()
@@ -229,6 +252,7 @@ class Suite:
 
     def primary_down(self, row: Row):
         # SIGQUIT: PostgreSQL's immediate shutdown, as if its host had failed.
+        row.fault_at = time.monotonic()
         self.t.processes["postgres-primary"].stop(signal.SIGQUIT)
         time.sleep(FAULT_SECONDS)
         self.t.start_primary()
@@ -236,19 +260,20 @@ class Suite:
 
     def app_killed(self, row: Row):
         app = self.t.processes["app1"]
-        killed = time.monotonic()
+        killed = row.fault_at = time.monotonic()
         app.send(signal.SIGKILL)
         app.popen.wait(10)
         excused = {
-            i for i, r in enumerate(self.ledger.requests)
+            i
+            for i, r in enumerate(self.ledger.requests)
             if r.started <= killed and (r.ended == 0.0 or r.ended >= killed)
-        }  # fmt: skip
+        }
         time.sleep(min(FAULT_SECONDS, 15))
         restarted = time.monotonic()
         self.t.start_app(1)
         wait_until("app1 back in the proxy", lambda: self.t.proxy_server_up("app1"), 90)
         row.recovery = time.monotonic() - restarted
-        row.notes = "in-flight requests excused: {n}. "
+        row.notes = "{n} requests in flight on it excused. "
         return excused
 
     def worker_killed(self, row: Row):
@@ -260,16 +285,14 @@ class Suite:
             sink.hold = 0
             raise RuntimeError("no email was sent within 90s: cannot kill a worker mid-send")
         victim = self._worker_of(sink.holding_peer)
-        killed = time.monotonic()
+        killed = row.fault_at = time.monotonic()
         self.t.processes[victim].send(signal.SIGKILL)
         self.t.processes[victim].popen.wait(10)
         sink.hold = 0
-        mark = checks.outbox_mark()
+        killed_at = datetime.now().astimezone()
 
-        def delivered():
-            # the email in flight, and any queued meanwhile
-            mail = checks.emails(mark - 50, self.t.smtp.received())
-            return mail["pending"] == 0
+        def delivered():  # the email in flight, and every one queued before the kill
+            return checks.pending_before(killed_at) == 0
 
         wait_until("the other worker catching up", delivered, SETTLE_LIMIT, every=1)
         row.recovery = time.monotonic() - killed
@@ -283,8 +306,10 @@ class Suite:
 
         out = subprocess.run(
             ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
-            capture_output=True, text=True, check=False,
-        ).stdout  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
         for pid in re.findall(r"pid=(\d+)", out):
             try:
                 group = os.getpgid(int(pid))
@@ -302,12 +327,15 @@ class Suite:
         self.t.processes.pop("beat2").stop()
         ended = datetime.now()
         sends = sorted(
-            at for name in ("beat1", "beat2")
-            for at in self._beat_sends(name, "send-outbox") if started <= at <= ended
-        )  # fmt: skip
+            at
+            for name in ("beat1", "beat2")
+            for at in self._beat_sends(name, "send-outbox")
+            if started <= at <= ended
+        )
         gaps = [b - a for a, b in zip(sends, sends[1:], strict=False)]
-        row.scheduled_once = bool(sends) and all(g.total_seconds() > BEAT_PERIOD * 0.9
-                                                 for g in gaps)  # fmt: skip
+        row.scheduled_once = bool(sends) and all(
+            g.total_seconds() > BEAT_PERIOD * 0.9 for g in gaps
+        )
         row.recovery = 0.0
         row.notes = f"send-outbox sent {len(sends)} times in {(ended - started).seconds}s. "
 
@@ -334,8 +362,10 @@ FAULTS = [
 
 
 def print_table(rows: list[Row]):
-    head = (f"{'fault':<32}{'requests':>9}{'5xx':>6}{'503 refused':>12}{'writes lost':>12}"
-            f"{'emails exp/dlv/dup':>20}{'audit lost':>11}{'recover s':>10}  verdict")  # fmt: skip
+    head = (
+        f"{'fault':<32}{'requests':>9}{'5xx':>6}{'503 refused':>12}{'writes lost':>12}"
+        f"{'emails exp/dlv/dup':>20}{'audit lost':>11}{'recover s':>10}  verdict"
+    )
     print()
     print(head)
     print("-" * len(head))
@@ -351,8 +381,10 @@ def print_table(rows: list[Row]):
     print()
     for row in rows:
         missed = row.missed()
-        print(f"- {row.fault}: {row.notes.format(n=row.excused)}"
-              + (f" MISSED: {', '.join(missed)}." if missed else ""))  # fmt: skip
+        print(
+            f"- {row.fault}: {row.notes.format(n=row.excused)}"
+            + (f" MISSED: {', '.join(missed)}." if missed else "")
+        )
 
 
 def main() -> int:
@@ -384,8 +416,10 @@ def main() -> int:
             print(f"  {row.fault} ...", flush=True)
             suite.window(row, lambda r, fault=fault: fault(suite, r))
             rows.append(row)
-            print(f"    {row.requests} requests, {row.errors} 5xx, recovered in "
-                  f"{row.recovery}s", flush=True)  # fmt: skip
+            print(
+                f"    {row.requests} requests, {row.errors} 5xx, recovered in {row.recovery}s",
+                flush=True,
+            )
         print_table(rows)
         failed = [row for row in rows if row.missed()]
         print(f"\n{len(rows) - len(failed)} of {len(rows)} faults met every target.")

@@ -114,3 +114,13 @@ def emails(since_pk: int, received) -> dict:
         "pending": pending,
         "failed": failed,
     }
+
+
+def pending_before(moment) -> int:
+    """Emails queued before `moment` and not yet sent."""
+    from thrive.models import OutboxEmail
+
+    _fresh()
+    return OutboxEmail.objects.filter(
+        status=OutboxEmail.Status.PENDING, created_at__lte=moment
+    ).count()

@@ -90,7 +90,11 @@ def forms(html: str) -> list[Form]:
 def post_form(html: str, *, having: str) -> Form | None:
     """The first POST form with a field (or button) named `having`."""
     for form in forms(html):
-        if form.method == "post" and (having in form.fields or having in form.choices
-                                      or having in form.files or having in form.buttons):  # fmt: skip
+        if form.method == "post" and (
+            having in form.fields
+            or having in form.choices
+            or having in form.files
+            or having in form.buttons
+        ):
             return form
     return None

@@ -155,9 +155,13 @@ class Person(threading.Thread):
         """An audited page: remember its request id."""
         response = self.get(path)
         self.ledger.add(
-            View(response.headers.get("X-Request-ID", ""), time.monotonic(), object_type,
-                 str(object_id))
-        )  # fmt: skip
+            View(
+                response.headers.get("X-Request-ID", ""),
+                time.monotonic(),
+                object_type,
+                str(object_id),
+            )
+        )
         return response
 
     def submit(self, page: requests.Response, path, *, having, what, data, files=None):
@@ -165,17 +169,25 @@ class Person(threading.Thread):
         if form is None:
             raise Refused(f"{what}: no form on {path}")
         return self.call(
-            "POST", path, kind="write", what=what, expect=(302,),
-            data=form.data(**data), files=files,
-        )  # fmt: skip
+            "POST",
+            path,
+            kind="write",
+            what=what,
+            expect=(302,),
+            data=form.data(**data),
+            files=files,
+        )
 
     # --- signing in ---------------------------------------------------------------------
     def sign_in(self):
         page = self.get("/accounts/login/")
         response = self.submit(
-            page, "/accounts/login/", having="login", what="sign in",
+            page,
+            "/accounts/login/",
+            having="login",
+            what="sign in",
             data={"login": self.username, "password": PASSWORD},
-        )  # fmt: skip
+        )
         self.ledger.requests[-1].kind = "read"  # signing in is not a write people lose
         if re.search(r"/accounts/login/", response.headers.get("Location", "")):
             raise Refused(f"{self.username} could not sign in")
@@ -215,7 +227,10 @@ class Officer(Person):
         page = self.get("/cases/refer/")
         family, child = token("Fault"), token("Child")
         response = self.submit(
-            page, "/cases/refer/", having="family_names", what="referral",
+            page,
+            "/cases/refer/",
+            having="family_names",
+            what="referral",
             data={
                 "service": post_form(page.text, having="service").choices["service"][-1],
                 "family_names": family,
@@ -229,7 +244,7 @@ class Officer(Person):
                 "notifier": "School",
                 "reason_for_referral": "Fault suite referral",
             },
-        )  # fmt: skip
+        )
         match = CASE_URL.match(response.headers.get("Location", ""))
         if not match:
             raise Refused(f"referral answered {response.headers.get('Location')}")
@@ -256,9 +271,12 @@ class Manager(Person):
             page = self.get(path)
             progressing = self.rng.choice(["yes", "pending"])
             response = self.submit(
-                page, path, having="version", what="decision",
+                page,
+                path,
+                having="version",
+                what="decision",
                 data={"progressing": progressing, "waiting_list": "no"},
-            )  # fmt: skip
+            )
         except Refused:
             with self.ledger.lock:  # not decided: someone will try again
                 self.ledger.referred.append(thrive_id)
@@ -292,9 +310,13 @@ class Worker(Person):
         data = io.BytesIO()
         image.save(data, format="PNG")
         self.submit(
-            page, path, having="title", what="upload", data={"title": title},
+            page,
+            path,
+            having="title",
+            what="upload",
+            data={"title": title},
             files={"files": (f"{title}.png", data.getvalue(), "image/png")},
-        )  # fmt: skip
+        )
         self.ledger.add(Write("upload", time.monotonic(), {"case": thrive_id, "title": title}))
 
 
@@ -310,9 +332,12 @@ class Clinician(Person):
         page = self.get("/portal/sign-in/")
         sent_before = len(self.sink.received())
         response = self.submit(
-            page, "/portal/sign-in/", having="email", what="sign in",
+            page,
+            "/portal/sign-in/",
+            having="email",
+            what="sign in",
             data={"email": self.email, "password": PASSWORD},
-        )  # fmt: skip
+        )
         self.ledger.requests[-1].kind = "read"
         code_path = response.headers.get("Location", "")
         deadline = time.monotonic() + 120
@@ -325,8 +350,7 @@ class Clinician(Person):
         if code is None:
             raise Refused(f"{self.username}: no sign-in code emailed")
         page = self.get(code_path)
-        response = self.submit(page, code_path, having="code", what="sign in",
-                               data={"code": code})  # fmt: skip
+        response = self.submit(page, code_path, having="code", what="sign in", data={"code": code})
         self.ledger.requests[-1].kind = "read"
 
     def act(self):
@@ -340,14 +364,24 @@ class Clinician(Person):
         if form is None:
             raise Refused(f"no form on {path}")
         name = next(
-            n for n in ["address", *form.fields]
-            if n in form.fields and n not in ("csrfmiddlewaretoken", "version")
+            n
+            for n in ["address", *form.fields]
+            if n in form.fields
+            and n not in ("csrfmiddlewaretoken", "version")
             and not n.endswith(("_day", "_month", "_year"))
-        )  # fmt: skip
+        )
         self.ledger.add(Write("portal save attempt", time.monotonic(), {"task": pk, "word": word}))
-        response = self.submit(page, path, having="version", what="portal save",
-                               data={name: f"14 Test Street, Ashford {word}", "action": "save"})  # fmt: skip
+        response = self.submit(
+            page,
+            path,
+            having="version",
+            what="portal save",
+            data={name: f"14 Test Street, Ashford {word}", "action": "save"},
+        )
         self.ledger.add(
-            Write("portal save", time.monotonic(),
-                  {"task": pk, "word": word, "request_id": response.headers["X-Request-ID"]})
-        )  # fmt: skip
+            Write(
+                "portal save",
+                time.monotonic(),
+                {"task": pk, "word": word, "request_id": response.headers["X-Request-ID"]},
+            )
+        )

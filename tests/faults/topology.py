@@ -9,6 +9,7 @@ directory (the cluster is not registered in /etc/postgresql)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -118,10 +119,8 @@ class Process:
             self.send(signal.SIGKILL)
             self.popen.wait(10)
         if self.group:  # children that outlived their parent (a killed prefork master)
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(self.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
 
 
 @dataclass
@@ -222,33 +221,59 @@ class Topology:
     def _postgres_argv(self, datadir: Path, port: int) -> list[str]:
         return [
             str(PG_BIN / "postgres"),
-            "-D", str(datadir),
-            "-c", f"port={port}",
-            "-c", "listen_addresses=127.0.0.1",
-            "-c", f"unix_socket_directories={self.root / 'pgsock'}",
-            "-c", "wal_level=replica",
-            "-c", "max_wal_senders=5",
-            "-c", "hot_standby=on",
-            "-c", "max_connections=80",
-            "-c", "shared_buffers=32MB",
-            "-c", "wal_keep_size=256MB",
-            "-c", "log_min_messages=warning",
+            "-D",
+            str(datadir),
+            "-c",
+            f"port={port}",
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            f"unix_socket_directories={self.root / 'pgsock'}",
+            "-c",
+            "wal_level=replica",
+            "-c",
+            "max_wal_senders=5",
+            "-c",
+            "hot_standby=on",
+            "-c",
+            "max_connections=80",
+            "-c",
+            "shared_buffers=32MB",
+            "-c",
+            "wal_keep_size=256MB",
+            "-c",
+            "log_min_messages=warning",
             # Each fault kills processes, never the machine: what PostgreSQL has written is
             # in the kernel's cache and survives, so flushing to disk only slows the suite.
-            "-c", "fsync=off",
-        ]  # fmt: skip
+            "-c",
+            "fsync=off",
+        ]
 
     def start_primary(self):
         datadir = self.root / "pg-primary"
         if not datadir.exists():
             datadir = self._pg_dir("pg-primary")
             self._run(
-                [str(PG_BIN / "initdb"), "-D", str(datadir), "-U", "postgres", "--auth=trust",
-                 "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+                [
+                    str(PG_BIN / "initdb"),
+                    "-D",
+                    str(datadir),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-sync",
+                ],
                 postgres=True,
-            )  # fmt: skip
-        self._popen("postgres-primary", self._postgres_argv(datadir, self.ports.primary),
-                    postgres=True, group=False)  # fmt: skip
+            )
+        self._popen(
+            "postgres-primary",
+            self._postgres_argv(datadir, self.ports.primary),
+            postgres=True,
+            group=False,
+        )
         wait_until("PostgreSQL primary", lambda: self._pg_ready(self.ports.primary))
 
     def create_database(self):
@@ -259,40 +284,94 @@ class Topology:
         if not datadir.exists():
             self._pg_dir("pg-replica")
             self._run(
-                [str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.ports.primary),
-                 "-U", "postgres", "-D", str(datadir), "-R", "-X", "stream", "-c", "fast"],
+                [
+                    str(PG_BIN / "pg_basebackup"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.ports.primary),
+                    "-U",
+                    "postgres",
+                    "-D",
+                    str(datadir),
+                    "-R",
+                    "-X",
+                    "stream",
+                    "-c",
+                    "fast",
+                ],
                 postgres=True,
-            )  # fmt: skip
-        self._popen("postgres-replica", self._postgres_argv(datadir, self.ports.replica),
-                    postgres=True, group=False)  # fmt: skip
+            )
+        self._popen(
+            "postgres-replica",
+            self._postgres_argv(datadir, self.ports.replica),
+            postgres=True,
+            group=False,
+        )
         wait_until("PostgreSQL replica", lambda: self._pg_ready(self.ports.replica))
         wait_until("streaming replication", self.replica_streaming)
 
     def _pg_ready(self, port: int) -> bool:
-        return self._run([str(PG_BIN / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(port)],
-                         check=False).returncode == 0  # fmt: skip
+        return (
+            self._run(
+                [str(PG_BIN / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(port)], check=False
+            ).returncode
+            == 0
+        )
 
     def _psql(self, port: int, sql: str, db: str = "postgres") -> str:
         return self._run(
-            [str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-             "-d", db, "-Atqc", sql]
-        ).stdout.strip()  # fmt: skip
+            [
+                str(PG_BIN / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "-d",
+                db,
+                "-Atqc",
+                sql,
+            ]
+        ).stdout.strip()
 
     def replica_streaming(self) -> bool:
-        return self._psql(self.ports.primary, "SELECT count(*) FROM pg_stat_replication "
-                          "WHERE state = 'streaming'") == "1"  # fmt: skip
+        return (
+            self._psql(
+                self.ports.primary,
+                "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'",
+            )
+            == "1"
+        )
 
     def replica_caught_up(self) -> bool:
-        return self._psql(self.ports.primary, "SELECT count(*) FROM pg_stat_replication "
-                          "WHERE replay_lsn = pg_current_wal_lsn()") == "1"  # fmt: skip
+        return (
+            self._psql(
+                self.ports.primary,
+                "SELECT count(*) FROM pg_stat_replication WHERE replay_lsn = pg_current_wal_lsn()",
+            )
+            == "1"
+        )
 
     def start_redis(self):
         self._popen(
             "redis",
-            ["redis-server", "--port", str(self.ports.redis), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--dir", str(self.root)],
+            [
+                "redis-server",
+                "--port",
+                str(self.ports.redis),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.root),
+            ],
             group=False,
-        )  # fmt: skip
+        )
         wait_until("Redis", lambda: self._redis_ping())
 
     def _redis_ping(self) -> bool:
@@ -313,12 +392,26 @@ class Topology:
     def start_app(self, n: int):
         self._popen(
             f"app{n}",
-            [str(VENV_BIN / "gunicorn"), "thrive.wsgi:application",
-             "--bind", f"127.0.0.1:{self.ports.app(n)}", "--workers", str(self.app_workers),
-             "--timeout", "60", "--graceful-timeout", "5", "--no-control-socket", "--preload", "--access-logfile", "-",
-             "--access-logformat", '%(h)s "%(r)s" %(s)s %(L)ss %({x-request-id}o)s'],
+            [
+                str(VENV_BIN / "gunicorn"),
+                "thrive.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.ports.app(n)}",
+                "--workers",
+                str(self.app_workers),
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+                "--no-control-socket",
+                "--preload",
+                "--access-logfile",
+                "-",
+                "--access-logformat",
+                '%(t)s "%(r)s" %(s)s %(L)ss %({x-request-id}o)s',
+            ],
             env=self.app_env(),
-        )  # fmt: skip
+        )
         wait_until(f"app server {n}", lambda: port_open(self.ports.app(n)), timeout=90)
         self.warm(self.ports.app(n))
 
@@ -347,12 +440,29 @@ class Topology:
             key = self.root / "proxy.key"
             crt = self.root / "proxy.crt"
             self._run(
-                ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                 "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                 "-addext", "basicConstraints=critical,CA:TRUE",
-                 "-addext", "keyUsage=critical,digitalSignature,keyCertSign",
-                 "-keyout", str(key), "-out", str(crt)]
-            )  # fmt: skip
+                [
+                    "openssl",
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=127.0.0.1",
+                    "-addext",
+                    "subjectAltName=IP:127.0.0.1",
+                    "-addext",
+                    "basicConstraints=critical,CA:TRUE",
+                    "-addext",
+                    "keyUsage=critical,digitalSignature,keyCertSign",
+                    "-keyout",
+                    str(key),
+                    "-out",
+                    str(crt),
+                ]
+            )
             cert.write_text(crt.read_text() + key.read_text())
         config = self.root / "haproxy.cfg"
         servers = "\n".join(
@@ -375,19 +485,42 @@ class Topology:
     def start_worker(self, n: int):
         self._popen(
             f"worker{n}",
-            [str(VENV_BIN / "celery"), "-A", "thrive", "worker", "-n", f"faults{n}@%h",
-             "--concurrency", "1", "--pool", "prefork", "--without-gossip", "--without-mingle",
-             "-l", "info"],
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "thrive",
+                "worker",
+                "-n",
+                f"faults{n}@%h",
+                "--concurrency",
+                "1",
+                "--pool",
+                "prefork",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "info",
+            ],
             env=self.app_env(),
-        )  # fmt: skip
+        )
 
     def start_beat(self, n: int = 1):
         self._popen(
             f"beat{n}",
-            [str(VENV_BIN / "celery"), "-A", "thrive", "beat", "-l", "info",
-             "-s", str(self.root / f"beat{n}-schedule"), "--pidfile", ""],
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "thrive",
+                "beat",
+                "-l",
+                "info",
+                "-s",
+                str(self.root / f"beat{n}-schedule"),
+                "--pidfile",
+                "",
+            ],
             env=self.app_env(),
-        )  # fmt: skip
+        )
 
     def up(self, log=print):
         steps = [
@@ -406,8 +539,11 @@ class Topology:
             started = time.monotonic()
             step()
             log(f"  {name}: up in {time.monotonic() - started:.1f}s")
-        wait_until("both app servers in the proxy",
-                   lambda: self.proxy_server_up("app1") and self.proxy_server_up("app2"), 120)
+        wait_until(
+            "both app servers in the proxy",
+            lambda: self.proxy_server_up("app1") and self.proxy_server_up("app2"),
+            120,
+        )
         wait_until("replica catching up", self.replica_caught_up, timeout=60)
 
     def proxy_server_up(self, name: str) -> bool:
@@ -445,8 +581,13 @@ class Topology:
     def stop_all(self):
         if self.smtp:
             self.smtp.stop()
-        order = ["haproxy", *[n for n in self.processes if n.startswith(("app", "worker",
-                 "beat"))], "redis", "postgres-replica", "postgres-primary"]  # fmt: skip
+        order = [
+            "haproxy",
+            *[n for n in self.processes if n.startswith(("app", "worker", "beat"))],
+            "redis",
+            "postgres-replica",
+            "postgres-primary",
+        ]
         for name in dict.fromkeys(order + list(self.processes)):
             process = self.processes.get(name)
             if process is not None:
@@ -468,7 +609,7 @@ class Topology:
 HAPROXY_CONFIG = """\
 global
     maxconn 512
-    log stderr format short local0 warning
+    log stderr format short local0 info
 
 defaults
     mode http
@@ -488,13 +629,15 @@ frontend thrive
     bind 127.0.0.1:{proxy} ssl crt {cert}
     http-request set-header X-Forwarded-Proto https
     option forwardfor
+    option httplog
+    option dontlog-normal
     default_backend app
 
 backend app
     balance roundrobin
     option httpchk
     # Readiness fails only when this server reaches no database at all (thrive/health.py).
-    http-check send meth GET uri /health/ready/ ver HTTP/1.1 hdr Host 127.0.0.1 hdr X-Forwarded-Proto https
+    http-check send meth GET uri /health/ready/ ver HTTP/1.1 hdr Host 127.0.0.1
     http-check expect status 200
 {servers}
 
