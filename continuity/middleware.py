@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from thrive.middleware import GATE_EXEMPT_URL_NAMES
 
-from .readonly import downtime_in_force
+from .readonly import AUTOMATIC_RETRY_AFTER_SECONDS, downtime_in_force
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -51,12 +51,19 @@ class ReadOnlyModeMiddleware:
             ):
                 return None
             return holding_page(request, downtime)
-        if request.method in SAFE_METHODS or _writable(view_func, match):
+        if request.method in SAFE_METHODS or _writable(view_func, match, downtime):
             return None
         return _refused(request, downtime)
 
 
-def _writable(view_func, match) -> bool:
+# With the primary down nothing can be saved, downtime records and signing in included: only
+# what the session alone holds (thrive/sessions/) is still accepted.
+WRITABLE_WITHOUT_PRIMARY = {"account_logout", "session_keep_alive", "session_status"}
+
+
+def _writable(view_func, match, downtime) -> bool:
+    if getattr(downtime, "automatic", False):
+        return match.url_name in WRITABLE_WITHOUT_PRIMARY
     return (
         getattr(view_func, "allowed_in_read_only", False)
         or match.url_name in GATE_EXEMPT_URL_NAMES
@@ -74,6 +81,8 @@ def _health_partner_visit(request, match) -> bool:
 
 
 def _retry_after(downtime) -> dict:
+    if getattr(downtime, "automatic", False):
+        return {"Retry-After": str(AUTOMATIC_RETRY_AFTER_SECONDS)}
     if downtime.expected_back and downtime.expected_back > timezone.now():
         seconds = int((downtime.expected_back - timezone.now()).total_seconds())
         return {"Retry-After": str(max(seconds, 60))}

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from thrive import audit
+from thrive.database import primary_available
 
 from .models import Downtime
 
@@ -22,9 +23,26 @@ def allowed_in_read_only(view):
     return view
 
 
+# Automatic read-only mode: the database primary does not answer (thrive/database.py), so
+# nothing can be saved, downtime records included. Never saved itself.
+AUTOMATIC_REASON = (
+    "Thrive cannot save changes right now. You can still look at everything; "
+    "it will take changes again by itself as soon as it can."
+)
+AUTOMATIC_RETRY_AFTER_SECONDS = 30
+
+
+def automatic_downtime() -> Downtime:
+    downtime = Downtime(reason=AUTOMATIC_REASON, close_portal=False)
+    downtime.automatic = True
+    return downtime
+
+
 def downtime_in_force() -> Downtime | None:
     """The downtime in force, if any. Read on every request, so cached briefly; starting or
     ending one clears the cache, so with Redis every process knows at once."""
+    if not primary_available():
+        return automatic_downtime()
     cached = cache.get(CACHE_KEY)
     if cached is None:
         downtime = Downtime.objects.filter(in_force=True).first()

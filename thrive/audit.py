@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from .database import primary_available
 from .models import AuditEvent
 
 
@@ -32,7 +33,7 @@ def record(
         organisation = organisation or _organisation_of(obj)
     if organisation is None and user is not None:
         organisation = user.organisation
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         user=user,
         username=user.username if user else "",
         action=action,
@@ -42,6 +43,28 @@ def record(
         request_id=getattr(request, "request_id", "") if request else "",
         ip_address=client_address(request) if request else None,
         note=note[:200],
+    )
+    if not primary_available():
+        _spool(event)  # written to the trail once the primary is back (thrive/spool.py)
+        return event
+    event.save(force_insert=True)
+    return event
+
+
+def _spool(event: AuditEvent) -> None:
+    from . import spool
+
+    spool.audit_event(
+        at=event.at.isoformat(),
+        user_id=event.user_id,
+        username=event.username,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        organisation_id=event.organisation_id,
+        request_id=event.request_id,
+        ip_address=event.ip_address,
+        note=event.note,
     )
 
 

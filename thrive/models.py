@@ -421,6 +421,9 @@ class AuditEvent(models.Model):
     note = models.CharField(
         max_length=200, blank=True, help_text="A short description; never personal data."
     )
+    # Set on events recorded while the database primary was down (thrive/spool.py), so that
+    # writing the spool to the trail twice still records each event once.
+    event_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     # DO_NOTHING without a database constraint: deleting a person or organisation keeps their
     # audit rows (with the username written at the time) untouched.

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "thrive.middleware.RequestIdMiddleware",
     "thrive.outage.OutageMiddleware",
+    "thrive.database.PrimaryWatchMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -106,6 +107,25 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "DATABASE_CONNECT_TIMEOUT", default=3
+    )
+# A streaming replica (thrive/database.py): while the primary does not answer, Thrive reads from
+# it in automatic read-only mode and goes back to the primary by itself.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **DATABASES["default"],
+        **env.db_url("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["thrive.database.ReplicaRouter"]
+DATABASE_PRIMARY_CHECK_SECONDS = env.float("DATABASE_PRIMARY_CHECK_SECONDS", default=2)
+DATABASE_PRIMARY_CHECK_TIMEOUT = env.int("DATABASE_PRIMARY_CHECK_TIMEOUT", default=2)
+# Audit events (and ended sessions) recorded while the primary is down wait here, per server.
+AUDIT_SPOOL_DIR = Path(env.str("AUDIT_SPOOL_DIR", default=str(BASE_DIR / "var" / "spool")))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery --------------------------------------------------------------------------
@@ -166,11 +186,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": REDIS_SOCKET_TIMEOU
 # With Redis, cached_db: the database stays the record (writes go to both) and reads come from
 # the shared cache, saving a query on every request. Not with the local-memory cache: each
 # process would keep its own copy, so a session ended in one would live on in the others.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Django's engines, which also keep sessions working while the database primary is down
+# (thrive/sessions/).
+SESSION_ENGINE = "thrive.sessions.cached_db" if REDIS_URL else "thrive.sessions.db"
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
 SESSION_TIMEOUT_WARNING = env.int("SESSION_TIMEOUT_WARNING", default=2 * 60)

@@ -1,0 +1,7 @@
+from django.contrib.sessions.backends import db
+
+from . import PrimaryDownMixin
+
+
+class SessionStore(PrimaryDownMixin, db.SessionStore):
+    pass
