@@ -151,8 +151,8 @@ class Suite:
         return None
 
     def window(self, row: Row, run_fault):
-        """Load, fault, recovery, then settle and check. `run_fault` returns the recovery
-        time and may set the row's notes; requests it excuses are given back as a set."""
+        """Load, fault, recovery, then settle and check. `run_fault` sets the row's recovery
+        time and notes, and may return which failed requests the fault excuses."""
         from . import checks
 
         mark_pk = checks.outbox_mark()
@@ -164,7 +164,7 @@ class Suite:
         )
         self.running.set()
         time.sleep(WARM_SECONDS)
-        excused = run_fault(row) or set()
+        excused = run_fault(row) or (lambda entry: False)
         time.sleep(AFTER_SECONDS)
         self.running.clear()
         time.sleep(1)
@@ -175,11 +175,11 @@ class Suite:
         writes = self.ledger.writes[n_writes:]
         views = self.ledger.views[n_views:]
         row.requests = len(requests_)
-        for i, entry in enumerate(requests_):
+        for entry in requests_:
             failed = entry.status is None or entry.status >= 500
             if not failed:
                 continue
-            if i + n_requests in excused:
+            if excused(entry):
                 row.excused += 1
             elif entry.status == 503 and entry.kind == "write" and row.fault.startswith("primary"):
                 row.refused += 1
@@ -263,11 +263,11 @@ class Suite:
         killed = row.fault_at = time.monotonic()
         app.send(signal.SIGKILL)
         app.popen.wait(10)
-        excused = {
-            i
-            for i, r in enumerate(self.ledger.requests)
-            if r.started <= killed and (r.ended == 0.0 or r.ended >= killed)
-        }
+        dead = time.monotonic()  # requests sent before this may have reached it as it died
+
+        def excused(r) -> bool:  # in flight on it when it was killed
+            return r.started <= dead and r.ended >= killed
+
         time.sleep(min(FAULT_SECONDS, 15))
         restarted = time.monotonic()
         self.t.start_app(1)
@@ -280,6 +280,7 @@ class Suite:
         from . import checks
 
         sink = self.t.smtp
+        sink.aborted = 0
         sink.hold = 3.0
         if not sink.holding.wait(90):
             sink.hold = 0
@@ -298,7 +299,9 @@ class Suite:
         row.recovery = time.monotonic() - killed
         name = victim
         self.t.start_worker(int(name[-1]))
-        row.notes = f"{name} killed while sending. "
+        row.notes = (
+            f"{name} killed while sending; the sink saw {sink.aborted} transfer(s) abandoned. "
+        )
 
     def _worker_of(self, port: int) -> str:
         """The worker process (group) holding the sink's connection from `port`."""

@@ -132,7 +132,8 @@ class Person(threading.Thread):
                 **kwargs,
             )
         except requests.RequestException as error:
-            entry.ended, entry.error = time.monotonic(), type(error).__name__
+            entry.ended = time.monotonic()
+            entry.error = f"{type(error).__name__}: {str(error)[-80:]}"
             self.ledger.add(entry)
             raise Refused(entry.error) from error
         entry.ended, entry.status = time.monotonic(), response.status_code

@@ -150,8 +150,9 @@ class Topology:
     def database_url(self, port: int | None = None) -> str:
         return f"postgres://postgres@127.0.0.1:{port or self.ports.primary}/thrive"
 
-    def app_env(self) -> dict[str, str]:
-        """Production settings (DEBUG off), every part pointing at this topology."""
+    def app_env(self, node: str = "suite") -> dict[str, str]:
+        """Production settings (DEBUG off), every part pointing at this topology. `node` is
+        the host a process stands for: each has a local disk of its own (the audit spool)."""
         env = {
             k: v
             for k, v in os.environ.items()
@@ -178,6 +179,7 @@ class Topology:
             LOG_LEVEL="WARNING",
             PYTHONUNBUFFERED="1",
             PYTHONPATH=str(ROOT),
+            AUDIT_SPOOL_DIR=str(self.root / "hosts" / node / "spool"),
         )
         return env
 
@@ -410,7 +412,7 @@ class Topology:
                 "--access-logformat",
                 '%(t)s "%(r)s" %(s)s %(L)ss %({x-request-id}o)s',
             ],
-            env=self.app_env(),
+            env=self.app_env(f"app{n}"),
         )
         wait_until(f"app server {n}", lambda: port_open(self.ports.app(n)), timeout=90)
         self.warm(self.ports.app(n))
@@ -501,7 +503,7 @@ class Topology:
                 "-l",
                 "info",
             ],
-            env=self.app_env(),
+            env=self.app_env(f"worker{n}"),
         )
 
     def start_beat(self, n: int = 1):
@@ -519,7 +521,7 @@ class Topology:
                 "--pidfile",
                 "",
             ],
-            env=self.app_env(),
+            env=self.app_env(f"beat{n}"),
         )
 
     def up(self, log=print):
