@@ -5,6 +5,7 @@ import logging
 
 import pytest
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
 
 from thrive import cache as tolerant
@@ -15,7 +16,7 @@ from .servers import CLOSED_PORT, HAVE_REDIS_SERVER, redis_server
 OPTIONS = {
     "socket_connect_timeout": 0.2,
     "socket_timeout": 0.2,
-    "retry": Retry(NoBackoff(), 1),
+    "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
 }
 DEAD_REDIS = f"redis://127.0.0.1:{CLOSED_PORT}/3"
 
