@@ -6,9 +6,14 @@ class ThriveConfig(AppConfig):
     verbose_name = "Thrive core"
 
     def ready(self):
+        from django.core.checks import register
+
         from . import signals  # noqa: F401  (audit of sign-in and sign-out)
         from .models import Role
         from .registry import NavEntry, add_navigation
+        from .spool import check_spool_directory
+
+        register(check_spool_directory, deploy=True)  # the audit spool must be writable
 
         add_navigation(
             NavEntry(0, "Home", "home", roles=()),
