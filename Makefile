@@ -77,7 +77,7 @@ FRONTEND_SOURCES := $(wildcard frontend/*)
 RUN_PACKAGES := libmagic1 libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
 TEST_PACKAGES := $(RUN_PACKAGES) chromium
 
-.PHONY: help install python system-packages-run system-packages-test run demo-data test lint format bench bench-served check-deploy audit migrations-check clean
+.PHONY: help install python system-packages-run system-packages-test run demo-data test lint format bench bench-served check-deploy audit migrations-check faults clean
 
 help:
 	@echo "Thrive — make targets:"
@@ -92,6 +92,7 @@ help:
 	@echo "  make check-deploy  Django's deployment checks with production-like settings"
 	@echo "  make audit         known vulnerabilities in the locked Python and npm packages"
 	@echo "  make migrations-check  fail if a model change has no migration"
+	@echo "  make faults        the fault suite: each part of the topology fails in turn (FAULT_SECONDS=60)"
 	@echo "  make clean         remove installed packages, build output, stamps and caches"
 
 python:
@@ -211,3 +212,8 @@ clean:
 	rm -rf $(VENV) .tools $(STAMPS) node_modules static/build staticfiles \
 	  .pytest_cache .ruff_cache test-results
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# The fault suite (docs/resilience-faults.md): PostgreSQL primary + replica, Redis, two app
+# servers behind HAProxy, Celery workers and beat, on loopback ports from FAULT_PORT_BASE.
+faults: install
+	$(VENV)/bin/python -m tests.faults

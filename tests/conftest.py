@@ -5,6 +5,9 @@ from thrive.models import Role
 
 from .factories import ServiceFactory, WorkGroupFactory, person
 
+# The fault suite is a script run by `make faults` (docs/resilience-faults.md), not tests.
+collect_ignore = ["faults"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():

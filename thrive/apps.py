@@ -6,10 +6,15 @@ class ThriveConfig(AppConfig):
     verbose_name = "Thrive core"
 
     def ready(self):
+        from django.core.checks import register
+
         # Deploy checks; scheduled job runs; the audit of sign-in and sign-out.
         from . import checks, operations, signals  # noqa: F401
         from .models import Role
         from .registry import NavEntry, add_navigation
+        from .spool import check_spool_directory
+
+        register(check_spool_directory, deploy=True)  # the audit spool must be writable
 
         add_navigation(
             NavEntry(0, "Home", "home", roles=()),

@@ -13,6 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
 
 from thrive import logs
@@ -163,9 +164,10 @@ if REDIS_URL:
             "OPTIONS": {
                 "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
                 "socket_timeout": REDIS_SOCKET_TIMEOUT,
-                # One immediate retry: a pooled connection broken by a Redis restart
-                # reconnects instead of counting as an outage.
-                "retry": Retry(NoBackoff(), 1),
+                # One immediate retry on a broken connection: a pooled connection broken by
+                # a Redis restart reconnects instead of counting as an outage. None on a
+                # timeout: a Redis that hangs costs one timeout, not two.
+                "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
                 "health_check_interval": 30,
             },
         }

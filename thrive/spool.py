@@ -125,3 +125,28 @@ def _event(entry: dict):
         ip_address=entry["ip_address"],
         note=entry["note"],
     )
+
+
+def check_spool_directory(app_configs=None, **kwargs):
+    """With a replica configured the spool must be writable, or views audited while the primary
+    is down could not be recorded (and would be answered 503)."""
+    from django.core.checks import Warning
+
+    from .database import replica_configured
+
+    if not replica_configured():
+        return []
+    try:
+        directory = _directory()
+        probe = directory / f".check-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        return [
+            Warning(
+                f"AUDIT_SPOOL_DIR ({settings.AUDIT_SPOOL_DIR}) is not writable: {error}",
+                hint="Point AUDIT_SPOOL_DIR at a writable directory on persistent disk.",
+                id="thrive.W001",
+            )
+        ]
+    return []

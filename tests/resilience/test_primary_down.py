@@ -189,3 +189,18 @@ def test_reads_go_to_the_replica_only_while_the_primary_is_down(primary):
     assert router.db_for_read(AuditEvent) == "replica"
     assert router.db_for_write(AuditEvent) == "default"
     assert router.allow_migrate("replica", "thrive") is False
+
+
+def test_a_spool_directory_that_cannot_be_written_fails_the_deploy_check(
+    settings, tmp_path, monkeypatch
+):
+    from thrive.spool import check_spool_directory
+
+    monkeypatch.setattr(database, "replica_configured", lambda: True)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    settings.AUDIT_SPOOL_DIR = blocker / "spool"
+
+    [warning] = check_spool_directory()
+
+    assert warning.id == "thrive.W001"

@@ -5,6 +5,7 @@ import logging
 
 import pytest
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
 
 from thrive import cache as tolerant
@@ -15,7 +16,7 @@ from .servers import CLOSED_PORT, HAVE_REDIS_SERVER, redis_server
 OPTIONS = {
     "socket_connect_timeout": 0.2,
     "socket_timeout": 0.2,
-    "retry": Retry(NoBackoff(), 1),
+    "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
 }
 DEAD_REDIS = f"redis://127.0.0.1:{CLOSED_PORT}/3"
 
@@ -176,3 +177,22 @@ class TestPagesWithRedisDown:
         from django.core.cache import cache
 
         assert cache._outage.down_since is not None  # Redis really was away throughout
+
+    def test_read_only_mode_started_meanwhile_is_read_from_the_database(
+        self, client, manager, admin_user
+    ):
+        from continuity.readonly import start_read_only
+
+        client.force_login(manager)
+        start_read_only(by=admin_user, reason="Upgrade in progress")
+
+        assert "Upgrade in progress" in client.get("/").text
+
+    def test_a_new_acceptable_use_policy_is_read_from_the_database(self, client, worker):
+        from thrive.models import AcceptableUsePolicy
+
+        client.force_login(worker)
+        assert client.get("/").status_code == 200
+        AcceptableUsePolicy.objects.create(version=2, body="Updated policy")
+
+        assert client.get("/")["Location"].startswith("/acceptable-use-policy/")

@@ -15,12 +15,21 @@ from .servers import HAVE_REDIS_SERVER, redis_server, wait_until
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_beat_uses_redbeat_with_redis_and_celerys_own_scheduler_without(settings):
+@pytest.mark.skipif(bool(os.environ.get("REDIS_URL")), reason="settings without REDIS_URL")
+def test_without_redis_beat_keeps_celerys_own_scheduler(settings):
+    """make run's worker -B, as before."""
     from thrive.celery import app
 
-    # The test settings have no REDIS_URL: make run's worker -B keeps Celery's scheduler.
     assert not hasattr(settings, "CELERY_BEAT_SCHEDULER")
     assert app.conf.beat_scheduler == "celery.beat:PersistentScheduler"
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="settings with REDIS_URL")
+def test_with_redis_beat_uses_redbeat_and_keeps_the_fixed_schedule(settings):
+    from thrive.celery import app
+
+    assert app.conf.beat_scheduler == "redbeat.RedBeatScheduler"
+    assert app.conf.redbeat_redis_url == settings.REDIS_URL
     assert "send-outbox" in settings.CELERY_BEAT_SCHEDULE
 
 
