@@ -51,7 +51,7 @@ def postgres_indexes(statements):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0003_district_indexes"),
+        ("cases", "0005_merge_0004_case_notes_0004_free_text_maximum_lengths"),
     ]
 
     operations = [

@@ -17,7 +17,7 @@ def fill_search_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0005_emailcodedevice_portalprofile"),
+        ("portal", "0006_free_text_maximum_lengths"),
         ("thrive", "0006_outboxemail_secret"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('thrive', '0006_outboxemail_secret'),
+        ('thrive', '0011_usersession'),
     ]
 
     operations = [
