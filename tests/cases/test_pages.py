@@ -1,8 +1,10 @@
 """The case pages: read mode, the action forms, their errors, and the stale-save refusal."""
 
+import threading
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from cases import services
@@ -318,3 +320,39 @@ def test_printing_a_case_is_audited_as_a_print(client, case, manager):
         action="printed", user=manager, object_id=str(case.pk)
     ).exists()
     assert not AuditEvent.objects.filter(action="viewed", object_id=str(case.pk)).exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="parallel requests need a database server"
+)
+@pytest.mark.django_db(transaction=True)
+def test_of_parallel_record_decision_posts_one_saves_and_the_rest_see_who_decided():
+    from django.test import Client
+
+    from ..factories import ServiceFactory
+
+    service = ServiceFactory()
+    case = make_case(service)
+    managers = [person(Role.SERVICE_MANAGER, service=service) for _ in range(8)]
+    clients = []
+    for manager in managers:
+        client = Client()
+        client.force_login(manager)
+        clients.append((client, decision(client.get(url("decide", case)).context["form"])))
+    start = threading.Barrier(len(clients))
+    answers = []
+
+    def post(client, data):
+        try:
+            start.wait()
+            answers.append(client.post(url("decide", case), data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=pair) for pair in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(answers) == [302] + [409] * (len(clients) - 1)

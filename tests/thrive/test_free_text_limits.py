@@ -132,7 +132,8 @@ def test_long_fields_show_the_govuk_character_count(client, officer):
 
 
 def test_the_model_refuses_text_past_the_maximum(db):
-    case = make_case(ServiceFactory(), reason_for_referral="y" * 4001)
+    case = make_case(ServiceFactory())
+    case.reason_for_referral = "y" * 4001
 
     with pytest.raises(ValidationError) as refused:
         case.full_clean()
