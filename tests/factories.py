@@ -117,3 +117,18 @@ def make_case(service, *, referred_by=None, **fields):
     case.thrive_id = f"KT{case.pk:06d}"
     case.save(update_fields=["thrive_id"])
     return case
+
+
+def failed_email(**fields):
+    """An outbox email the outbox gave up on, as the Operations page lists them."""
+    from thrive.models import OutboxEmail
+
+    defaults = {
+        "to": ["jo.bloggs@example.org"],
+        "subject": "Case KT000123 allocated",
+        "body": "body text never shown",
+        "status": OutboxEmail.Status.FAILED,
+        "attempts": 8,
+        "last_error": "SMTP 421 try later",
+    }
+    return OutboxEmail.objects.create(**(defaults | fields))

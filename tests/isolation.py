@@ -16,7 +16,14 @@ from thrive.models import District, Organisation, Role
 
 from .continuity.factories import make_record
 from .documents.library.factories import make_document
-from .factories import OrganisationFactory, ServiceFactory, WorkGroupFactory, make_case, person
+from .factories import (
+    OrganisationFactory,
+    ServiceFactory,
+    WorkGroupFactory,
+    failed_email,
+    make_case,
+    person,
+)
 from .portal.factories import make_portal_document, make_portal_task
 from .selfservice.factories import request_in
 
@@ -193,20 +200,9 @@ OBJECT_URLS.update(
 # The Operations page's email retry: the outbox is the deployment's, administered by system
 # administrators only; everyone else gets 404.
 OBJECT_URLS["operations_retry_email"] = ObjectUrl(
-    lambda other: {"pk": failed_email_for(other).pk},
+    lambda other: {"pk": failed_email(to=[other.people[Role.SERVICE_MANAGER].email]).pk},
     sees_other_tenants=frozenset({Role.SYSTEM_ADMIN}),
 )
-
-
-def failed_email_for(world: World):
-    from thrive.models import OutboxEmail
-
-    return OutboxEmail.objects.create(
-        to=[world.people[Role.SERVICE_MANAGER].email or "manager@example.org"],
-        subject="Failed",
-        body="",
-        status=OutboxEmail.Status.FAILED,
-    )
 
 
 # URL patterns with parameters that name no tenant-owned object, and why.

@@ -4,6 +4,8 @@ sees a failed email and retries it; the page passes axe."""
 from django.conf import settings
 from playwright.sync_api import expect
 
+from ..factories import failed_email
+
 
 def _current_code(username):
     from django_otp.oath import TOTP
@@ -17,16 +19,7 @@ def _current_code(username):
 def test_an_administrator_retries_a_failed_email_from_the_operations_page(
     demo_site, page, axe, console_errors
 ):
-    from thrive.models import OutboxEmail
-
-    OutboxEmail.objects.create(
-        to=["jo.bloggs@example.org"],
-        subject="Your Thrive account",
-        body="",
-        status=OutboxEmail.Status.FAILED,
-        attempts=8,
-        last_error="SMTP 421 try again later",
-    )
+    failed_email(last_error="SMTP 421 try again later")
     page.goto(f"{demo_site.url}/accounts/login/")
     page.get_by_label("Username").fill("admin01")
     page.get_by_label("Password", exact=True).fill(settings.DEMO_PASSWORD)
