@@ -39,11 +39,13 @@ ARG THRIVE_VERSION=0.1.0
 LABEL org.opencontainers.image.title="Thrive" \
       org.opencontainers.image.version="${THRIVE_VERSION}" \
       org.opencontainers.image.licenses="AGPL-3.0-or-later"
+# XDG_CACHE_HOME: fontconfig's cache (PDFs) goes to /tmp, the only writable place.
 ENV PATH=/app/.venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     DEBUG=false \
-    LOG_FORMAT=json
+    LOG_FORMAT=json \
+    XDG_CACHE_HOME=/tmp/.cache
 
 WORKDIR /app
 COPY --from=python-packages /app/.venv /app/.venv

@@ -137,3 +137,18 @@ def make_note(case, *, by=None, **fields):
         **fields,
     }
     return CaseNote.objects.create(case=case, created_by=by, modified_by=by, **values)
+
+
+def failed_email(**fields):
+    """An outbox email the outbox gave up on, as the Operations page lists them."""
+    from thrive.models import OutboxEmail
+
+    defaults = {
+        "to": ["jo.bloggs@example.org"],
+        "subject": "Case KT000123 allocated",
+        "body": "body text never shown",
+        "status": OutboxEmail.Status.FAILED,
+        "attempts": 8,
+        "last_error": "SMTP 421 try later",
+    }
+    return OutboxEmail.objects.create(**(defaults | fields))

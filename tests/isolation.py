@@ -20,6 +20,7 @@ from .factories import (
     OrganisationFactory,
     ServiceFactory,
     WorkGroupFactory,
+    failed_email,
     make_case,
     make_note,
     person,
@@ -213,20 +214,9 @@ OBJECT_URLS.update(
 # The Operations page's email retry: the outbox is the deployment's, administered by system
 # administrators only; everyone else gets 404.
 OBJECT_URLS["operations_retry_email"] = ObjectUrl(
-    lambda other: {"pk": failed_email_for(other).pk},
+    lambda other: {"pk": failed_email(to=[other.people[Role.SERVICE_MANAGER].email]).pk},
     sees_other_tenants=frozenset({Role.SYSTEM_ADMIN}),
 )
-
-
-def failed_email_for(world: World):
-    from thrive.models import OutboxEmail
-
-    return OutboxEmail.objects.create(
-        to=[world.people[Role.SERVICE_MANAGER].email or "manager@example.org"],
-        subject="Failed",
-        body="",
-        status=OutboxEmail.Status.FAILED,
-    )
 
 
 def _export_job(other):

@@ -78,6 +78,14 @@ def test_every_thrive_container_gets_the_whole_env_file(service, env_file):
     )
 
 
+@pytest.mark.parametrize("service", THRIVE_SERVICES)
+def test_the_storage_administrators_key_stays_out_of_thrive_containers(service, env_file):
+    environment = container_environment(service, env_file)
+
+    assert environment["S3_ADMIN_SECRET_KEY"] == ""
+    assert environment["POSTGRES_PASSWORD"] == ""
+
+
 def test_a_setting_in_the_env_file_is_the_one_django_uses_in_the_web_container(env_file):
     environment = container_environment("web", env_file)
     program = (

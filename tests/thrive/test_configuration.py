@@ -113,3 +113,11 @@ def test_behind_pgbouncer_django_keeps_no_connections_and_no_server_side_cursors
     }
 
     assert run_python(program, env).split() == ["0", "True"]
+
+
+def test_env_example_shows_every_documented_variable():
+    example = (ROOT / ".env.example").read_text()
+
+    missing = [n for n in documented() if not re.search(rf"^#?{n}=", example, re.MULTILINE)]
+
+    assert not missing, f"Add to .env.example (commented, with its default): {missing}"

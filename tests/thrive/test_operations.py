@@ -13,7 +13,7 @@ from thrive import operations
 from thrive.celery import app
 from thrive.models import AuditEvent, OutboxEmail, Role, ScheduledJobRun
 
-from ..factories import person
+from ..factories import failed_email, person
 
 pytestmark = pytest.mark.django_db
 
@@ -23,18 +23,6 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 @pytest.fixture
 def admin_client(verified_client):
     return verified_client(person(Role.SYSTEM_ADMIN))
-
-
-def failed_email(**fields):
-    return OutboxEmail.objects.create(
-        to=["jo.bloggs@example.org"],
-        subject="Case KT000123 allocated",
-        body="body text never shown",
-        status=OutboxEmail.Status.FAILED,
-        attempts=8,
-        last_error="SMTP 421 try later",
-        **fields,
-    )
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.SYSTEM_ADMIN])
