@@ -82,6 +82,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium
 help:
 	@echo "Thrive — make targets:"
 	@echo "  make run           install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
+	@echo "                     and run the scheduled jobs (docs/scheduled-jobs.md)"
 	@echo "  make test          install and run the tests (PYTEST_ARGS=... passes options to pytest)"
 	@echo "  make install       Python packages (.venv), npm packages and the front-end build"
 	@echo "  make demo-data     install, migrate and (re)load the demo data"

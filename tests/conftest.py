@@ -9,6 +9,26 @@ from .factories import ServiceFactory, WorkGroupFactory, person
 collect_ignore = ["faults"]
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="Run the tests as if today were this date (from 23:30 UTC, when the UK date can "
+        "differ from UTC's, the clock ticking). A test that fails only so depends on today's "
+        "date: make it fix its own clock or compute its dates from today.",
+    )
+
+
+def pytest_configure(config):
+    today = config.getoption("--today", default=None)
+    if today:
+        import time_machine
+
+        traveller = time_machine.travel(f"{today} 23:30:00+00:00", tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits live in the cache: start every test with a clean slate."""

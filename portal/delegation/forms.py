@@ -107,13 +107,21 @@ class ChoosePersonForm(forms.Form):
         error_messages={"required": "Choose who the task goes to"},
     )
 
-    def __init__(self, *args, people, label="Choose a person", **kwargs):
+    def __init__(self, *args, people, label="Choose a person", managed_group=None, **kwargs):
+        """`managed_group`: the task's work group, whose manager is named as the Counter
+        Signatory among the people."""
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
         self.fields["person"].label = label
-        self.fields["person"].label_from_instance = lambda u: (
-            f"{u.full_name} ({u.job_title})" if u.job_title else u.full_name
-        )
+        manager_id = managed_group.manager_id if managed_group else None
+
+        def label_from_instance(user):
+            name = f"{user.full_name} ({user.job_title})" if user.job_title else user.full_name
+            if user.pk == manager_id:
+                return f"{name} – Counter Signatory, manager of {managed_group.name}"
+            return name
+
+        self.fields["person"].label_from_instance = label_from_instance
 
 
 class ReasonForm(forms.Form):

@@ -39,10 +39,17 @@ def get_task(request, pk: int) -> Task:
     )
 
 
-def _tables_page(request, template, tables_, **context):
+def _export(request, tables_):
+    """The download of the table the request asks for (?export=slug), if any."""
     for table in tables_:
         if request.GET.get("export") == table.slug:
             return render_table(request, table)
+    return None
+
+
+def _tables_page(request, template, tables_, **context):
+    if export := _export(request, tables_):
+        return export
     sections = [table_context(request, t, prefix=f"{t.slug}-") for t in tables_]
     return render(request, template, {"sections": sections, **context})
 
@@ -85,9 +92,10 @@ def landing(request):
             empty="You have not submitted any tasks in the last 30 days.",
         ),
     ]
+    below = []
     managed = WorkGroup.objects.filter(manager=request.user)
     if managed.exists():
-        tabs.append(
+        below.append(
             Table(
                 title="Tasks in the Work Groups you Manage",
                 slug="managed",
@@ -97,11 +105,28 @@ def landing(request):
                 empty="Your work groups have no open tasks.",
             )
         )
-    return _tables_page(
+    if export := _export(request, tabs + below):
+        return export
+    # One tab at a time, chosen in the URL (?tab=), so its sort and page links keep it.
+    chosen = next((t for t in tabs if t.slug == request.GET.get("tab")), tabs[0])
+    shown = table_context(request, chosen, prefix=f"{chosen.slug}-")
+    tab_links = [
+        {
+            "table": table,
+            "active": table is chosen,
+            "count": shown["page"].paginator.count if table is chosen else table.queryset.count(),
+        }
+        for table in tabs
+    ]
+    return render(
         request,
         "portal/landing.html",
-        tabs,
-        in_no_work_group=not request.user.has_role(Role.CLINICIAN, Role.TRAY_ADMIN),
+        {
+            "tabs": tab_links,
+            "shown": shown,
+            "sections": [table_context(request, t, prefix=f"{t.slug}-") for t in below],
+            "in_no_work_group": not request.user.has_role(Role.CLINICIAN, Role.TRAY_ADMIN),
+        },
     )
 
 
@@ -245,7 +270,10 @@ def reassign(request, pk):
         raise Http404
     people = services.reassign_candidates(request.user, task)
     form = ChoosePersonForm(
-        request.POST or None, people=people, label="Users within the Work Groups you Manage"
+        request.POST or None,
+        people=people,
+        label="Users within the Work Groups you Manage",
+        managed_group=task.work_group,
     )
     if request.method == "POST" and form.is_valid():
         to = form.cleaned_data["person"]

@@ -1,6 +1,8 @@
 """The health partner's pages: the work tray, the landing page tabs, the task form with its
 sections and repeatable tables, Re-Assign and Decline."""
 
+import re
+
 from django.urls import reverse
 
 from portal.delegation import services
@@ -50,6 +52,41 @@ def test_the_landing_page_has_three_tabs_with_counts(
     assert "Recently Retracted Tasks (1)" in page.text
     assert "Recently Submitted Tasks (0)" in page.text
     assert "Re-Assign" in page.text and "Please complete the report" in page.text
+
+
+def test_sorting_or_paging_a_landing_page_tab_stays_on_that_tab(
+    client, ehcna, send_officer, group, clinician
+):
+    make_task(ehcna, send_officer, group, clinician, child_name="Amy Assigned")
+    for number in range(51):  # a page is 50
+        retracted = make_task(ehcna, send_officer, group, clinician, child_name=f"Rory {number}")
+        services.retract_task(retracted, by=send_officer, reason="Sent in error")
+    client.force_login(clinician)
+
+    page = client.get(reverse("portal:landing"), {"tab": "retracted"}).content.decode()
+
+    current = re.search(r'<a class="moj-sub-navigation__link" aria-current="page"[^>]*>', page)
+    assert 'data-testid="tab-retracted"' in current.group(0)
+    assert "Rory" in page and "Amy Assigned" not in page
+    sort_links = re.findall(
+        r'class="govuk-link govuk-link--no-visited-state thrive-sort" href="([^"]*)"', page
+    )
+    assert sort_links and all("tab=retracted" in link for link in sort_links)
+    next_page = re.search(r'href="([^"]*)" rel="next"', page).group(1)
+    assert "tab=retracted" in next_page
+
+
+def test_the_landing_page_opens_on_currently_assigned_tasks(
+    client, ehcna, send_officer, group, clinician
+):
+    make_task(ehcna, send_officer, group, clinician, child_name="Amy Assigned")
+    client.force_login(clinician)
+
+    page = client.get(reverse("portal:landing")).content.decode()
+
+    current = re.search(r'<a class="moj-sub-navigation__link" aria-current="page"[^>]*>', page)
+    assert 'data-testid="tab-assigned"' in current.group(0)
+    assert "Amy Assigned" in page
 
 
 def test_the_task_page_shows_the_header_and_prefilled_first_section(client, clinician, task):
@@ -214,6 +251,20 @@ def test_reassign_offers_the_work_group_and_records_the_hand_over(
     client.force_login(send_officer)
     history = client.get(reverse("portal:send_task", args=[task.pk])).text
     assert "Re-assigned" in history and "Clara Morgan" in history
+
+
+def test_reassign_names_the_work_groups_manager_as_the_counter_signatory(
+    client, clinician, colleague, group_manager, task
+):
+    client.force_login(clinician)
+
+    page = client.get(reverse("portal:reassign", args=[task.pk])).text
+
+    labels = re.findall(r"<label[^>]*>\s*([^<]*?)\s*</label>", page)
+    [manager_label] = [label for label in labels if "Clara Morgan" in label]
+    [colleague_label] = [label for label in labels if "Colin Ives" in label]
+    assert "Counter Signatory, manager of Children&#x27;s Therapies" in manager_label
+    assert "Counter Signatory" not in colleague_label
 
 
 def test_decline_child_not_known_with_a_reason(client, clinician, task):

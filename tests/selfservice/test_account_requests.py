@@ -2,13 +2,14 @@
 admins for their own team, decided by system administrators."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from selfservice import account_requests
 from selfservice.account_requests import working_days_after
@@ -26,15 +27,20 @@ def new_account_url(service, kind="new-account"):
     return reverse("selfservice:request_new_service", args=[service.pk, kind])
 
 
-NEW_WORKER = {
-    "full_name": "Nina Patel",
-    "email": "nina.patel@example.org",
-    "job_title": "Family support worker",
-    "role": Role.SERVICE_WORKER,
-    "dbs_check_date_day": "12",
-    "dbs_check_date_month": "1",
-    "dbs_check_date_year": "2026",
-}
+def new_worker(**changes):
+    """A valid new-account request. The DBS check (valid for 3 years) was two months before
+    today, by whatever clock the test runs on."""
+    checked = timezone.localdate() - timedelta(days=60)
+    return {
+        "full_name": "Nina Patel",
+        "email": "nina.patel@example.org",
+        "job_title": "Family support worker",
+        "role": Role.SERVICE_WORKER,
+        "dbs_check_date_day": str(checked.day),
+        "dbs_check_date_month": str(checked.month),
+        "dbs_check_date_year": str(checked.year),
+        **changes,
+    }
 
 
 @pytest.fixture
@@ -72,7 +78,7 @@ def test_requests_are_due_five_working_days_on(submitted, due):
 def test_a_request_gets_a_reference_number_on_screen_and_by_email(client, manager, service):
     with time_machine.travel(datetime(2026, 12, 24, 10, 0, tzinfo=LONDON), tick=False):
         client.force_login(manager)  # sessions time out: sign in on the day
-        response = client.post(new_account_url(service), NEW_WORKER)
+        response = client.post(new_account_url(service), new_worker())
         page = client.get(response["Location"])
 
     made = AccountRequest.objects.get()
@@ -88,7 +94,7 @@ def test_a_request_gets_a_reference_number_on_screen_and_by_email(client, manage
 
 
 def test_administrators_are_told_of_a_new_request(manager_client, service, admin_user):
-    manager_client.post(new_account_url(service), NEW_WORKER)
+    manager_client.post(new_account_url(service), new_worker())
 
     [email] = outbox("New Thrive account request")
     assert email.to == [admin_user.email]
@@ -106,7 +112,7 @@ def test_administrators_are_told_of_a_new_request(manager_client, service, admin
     ],
 )
 def test_new_account_requests_are_checked(manager_client, service, change, message):
-    response = manager_client.post(new_account_url(service), {**NEW_WORKER, **change})
+    response = manager_client.post(new_account_url(service), new_worker(**change))
 
     assert response.status_code == 200
     assert message in response.text
@@ -175,7 +181,7 @@ def test_a_work_tray_admin_requests_for_their_work_group(client, work_group):
     client.force_login(tray_admin)
 
     url = reverse("selfservice:request_new_work_group", args=[work_group.pk, "new-account"])
-    client.post(url, {**NEW_WORKER, "role": Role.CLINICIAN})
+    client.post(url, new_worker(role=Role.CLINICIAN))
 
     made = AccountRequest.objects.get()
     assert made.work_group == work_group and made.role == Role.CLINICIAN
