@@ -19,6 +19,7 @@ import datetime as dt
 
 from django import forms
 from django.db import models
+from django.utils import timezone
 
 from cases.forms import DEMOGRAPHICS, CaseEditForm, DemographicsFields
 from cases.models import Case, CaseNote, KeyReason, NoteKind
@@ -77,7 +78,6 @@ class NoteWork(CaseNoteForm):
 
     @staticmethod
     def initial_from(values: dict) -> dict:
-        from django.utils import timezone
 
         happened = timezone.localtime(dt.datetime.fromisoformat(values["happened_at"]))
         return {
@@ -135,6 +135,7 @@ class NewFamilyWork(DemographicsFields):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("date_referred", timezone.localdate())
         self.is_officer = user.has_role(Role.EHPS_OFFICER)
         if self.is_officer:
             self.fields["service"].queryset = Service.objects.filter(
