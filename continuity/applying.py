@@ -254,7 +254,7 @@ def apply_record(
     (the live rule refused it)."""
     with transaction.atomic():
         locked = (
-            DowntimeRecord.objects.select_for_update()
+            DowntimeRecord.objects.select_for_update(of=("self",))
             .select_related("created_by", "service", "case")
             .get(pk=record.pk)
         )
