@@ -22,7 +22,7 @@ from django.db import models
 from django.utils import timezone
 
 from cases.forms import DEMOGRAPHICS, CaseEditForm, DemographicsFields
-from cases.models import Case, CaseNote, KeyReason, NoteKind
+from cases.models import Case, KeyReason, NoteKind
 from cases.note_forms import CaseNoteForm
 from cases.services import roles_on_case
 from documents.fields import SafeFileField
@@ -30,6 +30,7 @@ from thrive.models import Role, Service, User
 from thrive.ui.tables import display
 
 from .models import NatureOfWork, RecordKind
+from .records import NEW
 
 PREFIX = "work"
 CASE_KINDS = frozenset({RecordKind.NOTE, RecordKind.CASE_CHANGE, RecordKind.ATTACHMENT})
@@ -257,17 +258,11 @@ def summary_of(kind: str, values: dict) -> str:
     raise ValueError(kind)
 
 
-NOTE_LABELS = {
-    name: str(CaseNote._meta.get_field(name).verbose_name)
-    for name in ("kind", "happened_at", "who", "text")
-}
-
-
 def record_fields(kind: str, values: dict, *, case: Case | None) -> dict:
     """The record's tracker columns for a structured record, from its values and its case."""
     if kind == RecordKind.NEW_FAMILY:
         fields = values["fields"]
-        thrive_id, surname = "NEW", fields["child_last_name"]
+        thrive_id, surname = NEW, fields["child_last_name"]
         born = from_json("child_date_of_birth", fields.get("child_date_of_birth"))
     else:
         thrive_id, surname, born = case.thrive_id, case.child_last_name, case.child_date_of_birth

@@ -392,3 +392,14 @@ def test_the_queue_applies_several_and_leaves_a_conflicting_one_waiting(client, 
     case.refresh_from_db()
     assert case.postcode == "TN24 0AA" and case.notifier == "GP"
     assert CaseNote.objects.count() == 1
+
+
+def test_an_attachment_record_without_its_file_is_refused_with_the_reason(client, team, case):
+    record = make_structured(team.worker, RecordKind.ATTACHMENT, {"title": "Letter"}, case=case)
+    client.force_login(team.worker)
+
+    page = client.get(reverse("continuity:record_apply", args=[record.pk]))
+
+    assert "is missing: upload it by hand" in page.text
+    with pytest.raises(records.RecordRefused, match="missing"):
+        applying.apply_record(record, by=team.worker)
