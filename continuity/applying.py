@@ -32,7 +32,7 @@ from thrive.ui.templatetags.govuk import uk_datetime
 from . import kinds
 from .models import DowntimeRecord, RecordKind
 from .readonly import downtime_in_force
-from .records import NEW, RESTRICTED_NOT_SENT, RecordRefused, may_keep_records
+from .records import RESTRICTED_NOT_SENT, RecordRefused, may_keep_records
 
 KEEP_CASE, USE_RECORD = "case", "record"
 BY_HAND = "This is a free-text record: enter the work into Thrive by hand, then mark it as entered."
@@ -109,6 +109,8 @@ def refusal_for(record: DowntimeRecord, by: User) -> str:
         )
     if not notes.may_record_notes(by, case):
         return "You cannot change this case: it is archived, or no longer yours to edit."
+    if record.kind == RecordKind.ATTACHMENT and getattr(record, "attachment", None) is None:
+        return "The document or photo kept with this record is missing: upload it by hand."
     return ""
 
 
@@ -202,10 +204,10 @@ def preview(record: DowntimeRecord, *, by: User) -> Preview:
             else "Nothing to change: the case already holds these values."
         )
     elif kind == RecordKind.ATTACHMENT:
-        attachment = record.attachment
+        attachment = getattr(record, "attachment", None)
         result.rows = [
             Row("title", "What it is", "", record.values.get("title", "")),
-            Row("file", "Document or photo", "", attachment.original_name),
+            Row("file", "Document or photo", "", attachment.original_name if attachment else ""),
         ]
         result.outcome = f"Adds it to the document library of case {case.thrive_id}."
     return result
@@ -254,7 +256,7 @@ def apply_record(
     (the live rule refused it)."""
     with transaction.atomic():
         locked = (
-            DowntimeRecord.objects.select_for_update()
+            DowntimeRecord.objects.select_for_update(of=("self",))
             .select_related("created_by", "service", "case")
             .get(pk=record.pk)
         )
@@ -431,6 +433,3 @@ def apply_many(records: list[DowntimeRecord], *, by: User, request=None) -> list
         else:
             results.append({"record": record, "applied": True, "message": applied.message})
     return results
-
-
-__all__ = ["NEW", "Applied", "NeedsChoice", "Preview", "apply_many", "apply_record", "preview"]

@@ -2,15 +2,19 @@
 the downtime records people kept, some entered into Thrive since and some still waiting. Made
 through the same service functions people use. Loaded once."""
 
+import io
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
-from cases.models import Case, Status
+from cases.models import Case, NoteKind, Status
+from documents.uploads import check_upload
 from thrive.models import Service, User
 
-from . import readonly, records
-from .models import Downtime, NatureOfWork
+from . import applying, kinds, readonly, records
+from .models import Downtime, NatureOfWork, RecordKind
 
 REASON = "Thrive is being upgraded. Record your work in your Downtime tracker."
 
@@ -90,6 +94,95 @@ def load_demo_continuity() -> None:
         details="Referral from the school nurse: parenting support for a family of three. "
         "To refer to Family Matters Ashford once Thrive is back.",
     )
+    structured = _structured_records(wkr01, wkr02, at, open_cases)
     readonly.end_read_only(by=admin)
     Downtime.objects.filter(pk=downtime.pk).update(ended_at=started + timedelta(hours=3))
     records.mark_entered(entered[0], by=wkr01)
+    # Since Thrive came back: some applied with one button, some still waiting.
+    for record in structured["applied"]:
+        applying.apply_record(record, by=record.created_by)
+
+
+def _demo_photo() -> SimpleUploadedFile:
+    image = Image.new("RGB", (64, 48), (30, 110, 80))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return SimpleUploadedFile("Bedroom after the home visit.png", buffer.getvalue(), "image/png")
+
+
+def _structured_records(wkr01, wkr02, at, open_cases) -> dict:
+    """A record of every kind: a contact, a change to case information, a photo to attach,
+    and new families (a service's, to send to the Early Help team)."""
+
+    def add(author, kind, values, *, case=None, minutes, attachment=None):
+        return records.add_record(
+            by=author,
+            restricted=False,
+            recorded_at=at + timedelta(minutes=minutes),
+            attachment=attachment,
+            **kinds.record_fields(kind, values, case=case),
+        )
+
+    first, second = (open_cases + open_cases)[:2] if open_cases else (None, None)
+    applied, waiting = [], []
+    if first is not None:
+        applied.append(
+            add(
+                wkr01,
+                RecordKind.NOTE,
+                {
+                    "kind": NoteKind.HOME_VISIT,
+                    "happened_at": (at + timedelta(minutes=5)).isoformat(),
+                    "who": "Mum and the children",
+                    "text": "Home visit: bedtime routine chart up in the kitchen; mum says "
+                    "mornings are calmer. Next visit in two weeks.",
+                },
+                case=first,
+                minutes=15,
+            )
+        )
+        applied.append(
+            add(
+                wkr01,
+                RecordKind.ATTACHMENT,
+                {"title": "Photo of the bedroom after the home visit"},
+                case=first,
+                minutes=20,
+                attachment=check_upload(_demo_photo()),
+            )
+        )
+        base = {name: kinds.as_json(getattr(second, name)) for name in kinds.CHANGE_FIELDS}
+        waiting.append(
+            add(
+                wkr01,
+                RecordKind.CASE_CHANGE,
+                {
+                    "version": second.version,
+                    "fields": {
+                        **base,
+                        "first_contact_notifier": (at.date() - timedelta(days=1)).isoformat(),
+                    },
+                    "key_reasons": None,
+                    "base": base,
+                    "base_key_reasons": None,
+                },
+                case=second,
+                minutes=25,
+            )
+        )
+    family = {
+        "family_names": "Achterberg",
+        "child_first_name": "Noor",
+        "child_last_name": "Achterberg",
+        "child_date_of_birth": (at.date() - timedelta(days=7 * 365)).isoformat(),
+        "other_children": "Sem, 4",
+        "address": "14 Station Road, Ashford",
+        "postcode": "TN23 1PP",
+        "notifier": "Walked into the family hub",
+        "reason_for_referral": "Mum asked for help with her son's sleep and school mornings.",
+        "date_referred": at.date().isoformat(),
+    }
+    waiting.append(
+        add(wkr02, RecordKind.NEW_FAMILY, {"service": None, "fields": family}, minutes=50)
+    )
+    return {"applied": applied, "waiting": waiting}

@@ -19,9 +19,10 @@ import datetime as dt
 
 from django import forms
 from django.db import models
+from django.utils import timezone
 
 from cases.forms import DEMOGRAPHICS, CaseEditForm, DemographicsFields
-from cases.models import Case, CaseNote, KeyReason, NoteKind
+from cases.models import Case, KeyReason, NoteKind
 from cases.note_forms import CaseNoteForm
 from cases.services import roles_on_case
 from documents.fields import SafeFileField
@@ -29,6 +30,7 @@ from thrive.models import Role, Service, User
 from thrive.ui.tables import display
 
 from .models import NatureOfWork, RecordKind
+from .records import NEW
 
 PREFIX = "work"
 CASE_KINDS = frozenset({RecordKind.NOTE, RecordKind.CASE_CHANGE, RecordKind.ATTACHMENT})
@@ -77,7 +79,6 @@ class NoteWork(CaseNoteForm):
 
     @staticmethod
     def initial_from(values: dict) -> dict:
-        from django.utils import timezone
 
         happened = timezone.localtime(dt.datetime.fromisoformat(values["happened_at"]))
         return {
@@ -135,6 +136,7 @@ class NewFamilyWork(DemographicsFields):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("date_referred", timezone.localdate())
         self.is_officer = user.has_role(Role.EHPS_OFFICER)
         if self.is_officer:
             self.fields["service"].queryset = Service.objects.filter(
@@ -256,17 +258,11 @@ def summary_of(kind: str, values: dict) -> str:
     raise ValueError(kind)
 
 
-NOTE_LABELS = {
-    name: str(CaseNote._meta.get_field(name).verbose_name)
-    for name in ("kind", "happened_at", "who", "text")
-}
-
-
 def record_fields(kind: str, values: dict, *, case: Case | None) -> dict:
     """The record's tracker columns for a structured record, from its values and its case."""
     if kind == RecordKind.NEW_FAMILY:
         fields = values["fields"]
-        thrive_id, surname = "NEW", fields["child_last_name"]
+        thrive_id, surname = NEW, fields["child_last_name"]
         born = from_json("child_date_of_birth", fields.get("child_date_of_birth"))
     else:
         thrive_id, surname, born = case.thrive_id, case.child_last_name, case.child_date_of_birth

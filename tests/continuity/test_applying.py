@@ -337,20 +337,25 @@ def test_an_officer_of_another_district_cannot_refer_it(team):
 # --- Attachments ----------------------------------------------------------------------------
 
 
-def test_a_photo_goes_into_the_case_document_library(team, case, media, committed):
-    record = make_structured(
-        team.worker, RecordKind.ATTACHMENT, {"title": "Bedroom after the visit"}, case=case
-    )
-    stored = default_storage.save("downtime-records/2026/11/abc", ContentFile(png()))
+def _attachment_record(team, case, *, title="Photo", name="photo.png"):
+    """A photo kept with a downtime record, as adding the record stores it."""
+    record = make_structured(team.worker, RecordKind.ATTACHMENT, {"title": title}, case=case)
+    stored = default_storage.save("downtime-records/2026/11/photo", ContentFile(png()))
     DowntimeAttachment.objects.create(
         record=record,
         stored_name=stored,
-        original_name="bedroom.png",
+        original_name=name,
         kind="image",
         content_type="image/png",
         size=1,
         sha256="x",
     )
+    return record
+
+
+def test_a_photo_goes_into_the_case_document_library(team, case, media, committed):
+    record = _attachment_record(team, case, title="Bedroom after the visit", name="bedroom.png")
+    stored = record.attachment.stored_name
 
     committed(applying.apply_record, record, by=team.worker)
 
@@ -392,3 +397,41 @@ def test_the_queue_applies_several_and_leaves_a_conflicting_one_waiting(client, 
     case.refresh_from_db()
     assert case.postcode == "TN24 0AA" and case.notifier == "GP"
     assert CaseNote.objects.count() == 1
+
+
+def test_an_attachment_record_without_its_file_is_refused_with_the_reason(client, team, case):
+    record = make_structured(team.worker, RecordKind.ATTACHMENT, {"title": "Letter"}, case=case)
+    client.force_login(team.worker)
+
+    page = client.get(reverse("continuity:record_apply", args=[record.pk]))
+
+    assert "is missing: upload it by hand" in page.text
+    with pytest.raises(records.RecordRefused, match="missing"):
+        applying.apply_record(record, by=team.worker)
+
+
+@pytest.mark.parametrize("kind", ["note", "case_change", "attachment", "new_family"])
+def test_every_kind_applied_twice_is_entered_once(team, case, media, committed, kind):
+    if kind == "note":
+        record = make_structured(team.worker, RecordKind.NOTE, note_values(), case=case)
+    elif kind == "case_change":
+        values = change_values(case, postcode="TN24 0AA")
+        record = make_structured(team.worker, RecordKind.CASE_CHANGE, values, case=case)
+    elif kind == "attachment":
+        record = _attachment_record(team, case)
+    else:
+        values = family_values(service=team.service)
+        record = make_structured(team.officer, RecordKind.NEW_FAMILY, values)
+    author = record.created_by
+    committed(applying.apply_record, record, by=author)
+    changes = AuditEvent.objects.exclude(action__in=["viewed", "downtime_record_added"]).count()
+
+    with pytest.raises(records.RecordRefused, match="already been entered"):
+        applying.apply_record(record, by=author)
+
+    assert AuditEvent.objects.exclude(action__in=["viewed", "downtime_record_added"]).count() == (
+        changes
+    )
+    assert CaseNote.objects.count() == (1 if kind == "note" else 0)
+    assert Document.objects.count() == (1 if kind == "attachment" else 0)
+    assert Case.objects.count() == (2 if kind == "new_family" else 1)
