@@ -11,11 +11,11 @@ def test_the_case_page_loads_its_people_in_one_query(
     client.force_login(manager)
     client.get(url)  # the read-only mode lookup, cached from here on
 
-    # The session, the person, their memberships; the case (with its service, provider and
-    # outcome) and the four people it names in one query; the person's memberships again
+    # The session, the person with their roles; the case (with its service, provider and
+    # outcome) and the four people it names in one query; the person's memberships
     # (prefetched for the actions), their organisation and the audit event recording the
     # view; the timeline, key reasons and documents.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         page = client.get(url)
 
     assert page.status_code == 200
