@@ -31,7 +31,8 @@ def report(cases: int, only: str = "") -> None:
     print()
     print(
         f"Thrive benchmark, {datetime.now():%Y-%m-%d %H:%M}, {platform.node()}, "
-        f"{os.cpu_count()} cores; {cases:,} cases; {RUNS} runs a page."
+        f"{os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f} at the start);"
+        f" {cases:,} cases; {RUNS} runs a page."
     )
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM documents_document")

@@ -71,7 +71,8 @@ def main(cases: int, only: str = "") -> int:
         redis = "yes" if os.environ.get("REDIS_URL") else "no"
         print(
             f"Served: gunicorn, {WORKERS} sync workers for Thrive (1 for the bare view), wrk "
-            f"{SECONDS} s a run, {cases:,} cases, Redis: {redis}."
+            f"{SECONDS} s a run, {cases:,} cases, Redis: {redis}; load average"
+            f" {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the start."
         )
         print()
         print("| page | c | req/s | p50 ms | p95 ms | p99 ms | p50 / hello | non-2xx |")

@@ -32,9 +32,9 @@ def case_link(case):
     return row_url("cases:detail", case.thrive_id)
 
 
-def _ages(values: list[tuple]) -> list[int]:
+def _ages(referred: list) -> list[int]:
     today = timezone.localdate()
-    return [(today - referred).days for (referred,) in values]
+    return [(today - day).days for day in referred]
 
 
 # Each column says how downloads read it from plain values (Cells), so a list downloads from
@@ -107,19 +107,19 @@ def _documents_details(case) -> str:
     )
 
 
-def _document_counts(values: list[tuple]) -> list[int]:
+def _document_counts(cases: list[int]) -> list[int]:
     """The number of live documents of each case of a download chunk, in one query."""
     from documents.models import Document
 
     counts = dict(
         Document.objects.live()
-        .filter(case__in=[pk for (pk,) in values])
+        .filter(case__in=cases)
         .order_by()
         .values("case_id")
         .annotate(n=Count("*"))
         .values_list("case_id", "n")
     )
-    return [counts.get(pk, 0) for (pk,) in values]
+    return [counts.get(pk, 0) for pk in cases]
 
 
 def documents_column() -> Column:

@@ -229,6 +229,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "thrive.User"
 AUTHENTICATION_BACKENDS = [
+    # Django's and allauth's, loading the person with their roles in one query (thrive/auth.py).
+    "thrive.auth.ModelBackend",
+    "thrive.auth.AuthenticationBackend",
+    # Sessions begun before those were named stay valid.
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

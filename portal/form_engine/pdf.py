@@ -5,6 +5,7 @@ template and every URL is refused."""
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from django.template.loader import render_to_string
@@ -29,14 +30,20 @@ def task_html(task: Task) -> str:
     )
 
 
+@functools.cache
+def _fetch_nothing():
+    """A URL fetcher allowing no protocol: nothing (file, http, data) is fetched, whatever the
+    HTML says. One per process: making one loads the CA certificates (about 19 ms)."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols=frozenset())
+
+
 def render_task_document(task: Task):
     """The laid-out WeasyPrint document (its .pages, and .write_pdf())."""
     from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
 
-    # No protocol is allowed: nothing (file, http, data) is fetched, whatever the HTML says.
-    nothing = URLFetcher(allowed_protocols=frozenset())
-    return HTML(string=task_html(task), url_fetcher=nothing).render()
+    return HTML(string=task_html(task), url_fetcher=_fetch_nothing()).render()
 
 
 def render_task_pdf(task: Task) -> bytes:

@@ -35,7 +35,7 @@ from ..models import EmailCodeDevice, PortalProfile
 from . import codes
 
 SESSION_PORTAL_PERSON = "portal_person"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "thrive.auth.ModelBackend"
 
 
 # --- Who is a health partner person --------------------------------------------------------
