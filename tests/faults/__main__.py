@@ -168,9 +168,9 @@ class Suite:
         time.sleep(AFTER_SECONDS)
         self.running.clear()
         time.sleep(1)
-        for person in self.people:  # let requests in progress end
-            while person.is_alive() and self._busy(person):
-                time.sleep(0.2)
+        deadline = time.monotonic() + 65  # let requests in progress end (the client waits 60 s)
+        while any(p.busy for p in self.people) and time.monotonic() < deadline:
+            time.sleep(0.2)
         requests_ = self.ledger.requests[n_requests:]
         writes = self.ledger.writes[n_writes:]
         views = self.ledger.views[n_views:]
@@ -192,6 +192,17 @@ class Suite:
                         f"{entry.status or entry.error} at {at:+.1f}s"
                     )
         row.signed_out = sum(1 for _, at in self.ledger.signed_out if at >= requests_[0].started)
+        # Recovery without restarts: every part the fault did not kill is still running. One
+        # that exited is named (the row is missed) and started again, so that the settle below
+        # shows whether anything beyond its absence was lost.
+        for name, process in list(self.t.processes.items()):
+            if not process.alive():
+                row.died.append(name)
+                print(
+                    f"    {name} exited during the fault; restarting it for the next one",
+                    flush=True,
+                )
+                self.t.restart(name)
         # Settle: emails and audit events written late must all arrive, each once.
         deadline = time.monotonic() + SETTLE_LIMIT
         while True:
@@ -222,25 +233,10 @@ class Suite:
                 + ", ".join(f"{k} x{n}" for k, n in unexpected.most_common(4))
                 + "."
             )
-        # Recovery without restarts: every part the fault did not kill is still running.
-        for name, process in self.t.processes.items():
-            if not process.alive():
-                row.died.append(name)
-                print(
-                    f"    {name} exited during the fault; restarting it for the next one",
-                    flush=True,
-                )
-                self.t.restart(name)
         acknowledged = sum(1 for w in writes if w.what != "portal save attempt")
         row.notes = f"{acknowledged} writes acknowledged, {len(views)} audited views. " + row.notes
         if row.failures:
             row.notes += " 5xx: " + "; ".join(row.failures) + "."
-
-    def _busy(self, person) -> bool:
-        last = next(
-            (r for r in reversed(self.ledger.requests) if r.person == person.username), None
-        )
-        return last is not None and last.ended == 0.0 and time.monotonic() - last.started < 35
 
     # --- the faults -----------------------------------------------------------------------
     def redis_down(self, row: Row):

@@ -101,8 +101,15 @@ def emails(since_pk: int, received) -> dict:
 
     _fresh()
     rows = OutboxEmail.objects.filter(pk__gt=since_pk).exclude(last_error__startswith="Not sent:")
-    expected = Counter((tuple(sorted(r.to)), r.subject) for r in rows)
-    got = Counter((m.to, m.subject) for m in received)
+    # An email is known by its recipients, subject and body; a one-time code's body is
+    # removed once sent, so those are known by recipients and subject.
+    secret = {(tuple(sorted(r.to)), r.subject) for r in rows if r.secret}
+    expected = Counter(
+        (tuple(sorted(r.to)), r.subject, "" if r.secret else r.body.strip()) for r in rows
+    )
+    got = Counter(
+        (m.to, m.subject, "" if (m.to, m.subject) in secret else m.body.strip()) for m in received
+    )
     delivered = sum(min(n, got[k]) for k, n in expected.items())
     duplicated = sum(max(0, got[k] - n) for k, n in got.items() if k in expected)
     pending = rows.filter(status=OutboxEmail.Status.PENDING).count()

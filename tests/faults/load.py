@@ -116,12 +116,14 @@ class Person(threading.Thread):
         self.ledger = ledger
         self.running = running  # threading.Event: load only while set
         self.stopping = False
+        self.busy = False  # a request of theirs is on its way
         self.http = client(ca)
         self.rng = random.Random(seed)  # noqa: S311 - a load pattern, not security
 
     # --- HTTP ---------------------------------------------------------------------------
     def call(self, method, path, *, kind="read", what="", expect=(200,), **kwargs):
         entry = Request(self.username, kind, what or path, method, path, time.monotonic())
+        self.busy = True
         try:
             response = self.http.request(
                 method,
@@ -136,6 +138,8 @@ class Person(threading.Thread):
             entry.error = f"{type(error).__name__}: {str(error)[-80:]}"
             self.ledger.add(entry)
             raise Refused(entry.error) from error
+        finally:
+            self.busy = False
         entry.ended, entry.status = time.monotonic(), response.status_code
         location = response.headers.get("Location", "")
         if response.status_code == 302 and SIGN_IN.search(location):
