@@ -78,9 +78,10 @@ def test_csv_downloads_read_the_same_few_queries_whatever_the_length(
     client.force_login(manager)
     client.get(reverse("cases:managers_area"))  # the read-only mode lookup, cached from here
 
-    # The session (none when it is cached with Redis), the person with their roles, the Name of Worker choices, the audit event
-    # (and the person's organisation it records), the row count (is it too long for a
-    # request?), the rows as plain values and the documents of each chunk of 5,000 rows.
+    # The session (none when Redis caches it), the person with their roles, the Name of
+    # Worker choices, the audit event (and the person's organisation it records), the row
+    # count (is it too long for a request?), the rows as plain values and the documents of
+    # each chunk of 5,000 rows.
     with django_assert_max_num_queries(8):
         rows = _csv_rows(client.get(reverse("cases:managers_area"), MANAGERS_AREA_CSV))
 
