@@ -146,7 +146,7 @@ def check_spool_directory(app_configs=None, **kwargs):
             Warning(
                 f"AUDIT_SPOOL_DIR ({settings.AUDIT_SPOOL_DIR}) is not writable: {error}",
                 hint="Point AUDIT_SPOOL_DIR at a writable directory on persistent disk.",
-                id="thrive.W001",
+                id="thrive.W003",
             )
         ]
     return []

@@ -203,7 +203,7 @@ def test_a_spool_directory_that_cannot_be_written_fails_the_deploy_check(
 
     [warning] = check_spool_directory()
 
-    assert warning.id == "thrive.W001"
+    assert warning.id == "thrive.W003"
 
 
 def test_signing_in_while_the_primary_is_down_says_thrive_cannot_sign_you_in(client, db, primary):
