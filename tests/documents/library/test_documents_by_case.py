@@ -1,5 +1,6 @@
-"""Documents by case: one GROUP BY over the service's documents serves the page and its count;
-only the page's cases are fetched."""
+"""The document reports at volume: Documents by case runs one GROUP BY over the service's
+documents for the page and its count and fetches only the page's cases; Possible duplicate
+documents counts the service's fingerprints once instead of probing for each document."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -68,3 +69,24 @@ def test_documents_by_case_lists_the_most_documents_first_and_sorts_by_thrive_id
     ordered = sorted(c.thrive_id for c in cases)
     positions = [by_thrive_id.index(f">{t}<") for t in ordered]
     assert positions == sorted(positions)
+
+
+def test_possible_duplicates_are_found_by_counting_fingerprints_once(
+    client, ashford, officer, manager
+):
+    first, second, third = (make_case(ashford, referred_by=officer) for _ in range(3))
+    make_document(first, content=b"same")
+    make_document(second, content=b"same")
+    make_document(third, content=b"alone")
+    client.force_login(manager)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("cases:report", args=["possible-duplicates"])).content.decode()
+
+    assert page.count("-010126-Document") == 2
+    [listing] = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "GROUP BY" in q["sql"] and "sha256" in q["sql"]
+    ]
+    assert "EXISTS" not in listing  # one grouping of the service's fingerprints, not a probe a row
