@@ -6,7 +6,7 @@ the same Reports index."""
 import functools
 from urllib.parse import quote
 
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Exists, F, Max, Min, OuterRef
 from django.urls import reverse
 
 from cases.models import Case
@@ -246,8 +246,9 @@ def possible_duplicates(request):
             .filter(service=services[0], case__isnull=False)
             .order_by()
             .values("sha256")
-            .annotate(cases=Count("case", distinct=True))
-            .filter(cases__gt=1)
+            # More than one case: cheaper as min < max than as a count of distinct cases.
+            .annotate(first=Min("case"), last=Max("case"))
+            .filter(first__lt=F("last"))
             .values("sha256")
         )
         duplicates = documents.filter(sha256__in=repeated)
