@@ -114,6 +114,14 @@ class Document(models.Model):
                 condition=Q(deleted_at__isnull=True, case__isnull=False),
                 name="document_case_counts",
             ),
+            # Possible duplicate documents: the fingerprints on more than one case of a
+            # service, counted from the index alone.
+            models.Index(
+                fields=["service", "sha256"],
+                include=["case"],
+                condition=Q(deleted_at__isnull=True, case__isnull=False),
+                name="document_fingerprints",
+            ),
             # Duplicate detection, on a case and across a service.
             models.Index(fields=["service", "sha256"], name="document_fingerprint"),
             models.Index(

@@ -6,7 +6,7 @@ the same Reports index."""
 import functools
 from urllib.parse import quote
 
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Exists, F, Max, Min, OuterRef
 from django.urls import reverse
 
 from cases.models import Case
@@ -235,13 +235,30 @@ def documents_by_case(request):
 
 def possible_duplicates(request):
     documents = managed_documents(request.user).exclude(case=None)
-    # Walks the (service, sha256) index, asking of each document whether the same file is on
-    # another case of the service.
-    elsewhere = (
-        Document.objects.live()
-        .filter(service=OuterRef("service"), sha256=OuterRef("sha256"), case__isnull=False)
-        .exclude(case=OuterRef("case"))
-    )
+    services = request.user.service_ids(Role.SERVICE_MANAGER)
+    if len(services) == 1:
+        # One service (nearly always): the fingerprints on more than one of its cases, counted
+        # from the document_fingerprints index alone, then the documents that have them. Asking
+        # of each document whether its file is elsewhere read every document of the service
+        # from the table (0.5 s at 50,000 documents).
+        repeated = (
+            Document.objects.live()
+            .filter(service=services[0], case__isnull=False)
+            .order_by()
+            .values("sha256")
+            # More than one case: cheaper as min < max than as a count of distinct cases.
+            .annotate(first=Min("case"), last=Max("case"))
+            .filter(first__lt=F("last"))
+            .values("sha256")
+        )
+        duplicates = documents.filter(sha256__in=repeated)
+    else:
+        elsewhere = (
+            Document.objects.live()
+            .filter(service=OuterRef("service"), sha256=OuterRef("sha256"), case__isnull=False)
+            .exclude(case=OuterRef("case"))
+        )
+        duplicates = documents.filter(Exists(elsewhere))
     table = Table(
         title="Possible duplicate documents",
         slug="possible-duplicates",
@@ -261,7 +278,7 @@ def possible_duplicates(request):
             CREATED,
             UPLOADED_BY,
         ],
-        queryset=documents.filter(Exists(elsewhere)),
+        queryset=duplicates,
         default_sort="fingerprint",
         empty="No file is on more than one case.",
     )

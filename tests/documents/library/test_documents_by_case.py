@@ -1,11 +1,12 @@
-"""Documents by case: one GROUP BY over the service's documents serves the page and its count;
-only the page's cases are fetched."""
+"""The document reports at volume: Documents by case runs one GROUP BY over the service's
+documents for the page and its count and fetches only the page's cases; Possible duplicate
+documents counts the service's fingerprints once instead of probing for each document."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ...factories import make_case
+from ...factories import make_case, session_queries
 from .factories import make_document
 
 
@@ -29,9 +30,9 @@ def test_documents_by_case_aggregates_once_for_the_page_and_its_count(
     client.force_login(manager)
     _page(client)  # the read-only mode lookup, cached from here on
 
-    # The session, the person with their roles, the GROUP BY over the service's documents
-    # (which also gives the count of pages) and the page's cases by primary key.
-    with django_assert_num_queries(4):
+    # The session (unless it is cached), the person with their roles, the GROUP BY over the
+    # service's documents (which also gives the count of pages) and the page's cases by id.
+    with django_assert_num_queries(session_queries() + 3):
         response = _page(client, page=2)
 
     assert response.status_code == 200
@@ -68,3 +69,24 @@ def test_documents_by_case_lists_the_most_documents_first_and_sorts_by_thrive_id
     ordered = sorted(c.thrive_id for c in cases)
     positions = [by_thrive_id.index(f">{t}<") for t in ordered]
     assert positions == sorted(positions)
+
+
+def test_possible_duplicates_are_found_by_counting_fingerprints_once(
+    client, ashford, officer, manager
+):
+    first, second, third = (make_case(ashford, referred_by=officer) for _ in range(3))
+    make_document(first, content=b"same")
+    make_document(second, content=b"same")
+    make_document(third, content=b"alone")
+    client.force_login(manager)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("cases:report", args=["possible-duplicates"])).content.decode()
+
+    assert page.count("-010126-Document") == 2
+    [listing] = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "GROUP BY" in q["sql"] and "sha256" in q["sql"]
+    ]
+    assert "EXISTS" not in listing  # one grouping of the service's fingerprints, not a probe a row
