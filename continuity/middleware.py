@@ -90,8 +90,12 @@ def _retry_after(downtime) -> dict:
 
 
 def _refused(request, downtime) -> HttpResponse:
+    match = request.resolver_match
+    signing_in = match.url_name == "account_login" or match.view_name == "portal:sign_in"
     html = render_to_string(
-        "continuity/refused.html", {"downtime": downtime, "method": request.method}, request
+        "continuity/refused.html",
+        {"downtime": downtime, "method": request.method, "signing_in": signing_in},
+        request,
     )
     return HttpResponse(html, status=503, headers=_retry_after(downtime))
 

@@ -204,3 +204,14 @@ def test_a_spool_directory_that_cannot_be_written_fails_the_deploy_check(
     [warning] = check_spool_directory()
 
     assert warning.id == "thrive.W001"
+
+
+def test_signing_in_while_the_primary_is_down_says_thrive_cannot_sign_you_in(client, db, primary):
+    primary.stop()
+
+    page = client.get("/accounts/login/")
+    response = client.post("/accounts/login/", {"login": "someone", "password": "x"})
+
+    assert page.status_code == 200 and CANNOT_SAVE in page.text
+    assert response.status_code == 503
+    assert "Thrive cannot sign you in right now" in response.text
