@@ -19,7 +19,7 @@ from datetime import datetime
 import requests
 
 from .load import Clinician, Ledger, Manager, Officer, Worker, client
-from .topology import Topology, wait_until
+from .topology import Topology, missing_tools, wait_until
 
 FAULT_SECONDS = int(os.environ.get("FAULT_SECONDS", "60"))
 WARM_SECONDS = 5
@@ -393,6 +393,9 @@ def main() -> int:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
+    if missing := missing_tools():
+        print(f"The fault suite needs: apt-get install {' '.join(missing)}", file=sys.stderr)
+        return 2
     topology = Topology()
     print(f"Fault suite: topology in {topology.root} on ports {topology.ports.base}+")
     suite = None

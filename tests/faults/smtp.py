@@ -126,7 +126,7 @@ class SmtpSink:
                 Received(
                     to=tuple(sorted(recipients)),
                     subject=str(message["Subject"] or ""),
-                    body=body.strip(),
+                    body=body.replace("\r\n", "\n").strip(),
                     at=time.monotonic(),
                 )
             )

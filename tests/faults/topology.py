@@ -68,6 +68,22 @@ class StartFailed(RuntimeError):
     pass
 
 
+def missing_tools() -> list[str]:
+    """The Debian packages whose programs the suite runs and cannot find."""
+    needed = {
+        "postgresql": [str(PG_BIN / "initdb"), str(PG_BIN / "postgres")],
+        "redis-server": ["redis-server", "redis-cli"],
+        "haproxy": ["haproxy"],
+        "openssl": ["openssl"],
+        "iproute2": ["ss"],
+    }
+    return [
+        package
+        for package, programs in needed.items()
+        if not all(shutil.which(p) or os.access(p, os.X_OK) for p in programs)
+    ]
+
+
 def wait_until(what: str, check, timeout: float = 60, every: float = 0.2):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
