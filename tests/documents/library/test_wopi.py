@@ -9,6 +9,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
@@ -369,6 +370,38 @@ def test_while_open_upload_new_version_is_refused_naming_who_has_it(document, wo
 
     with pytest.raises(services.DocumentOpenForEditing, match="Will Kerr has this document open"):
         services.add_version(document, by=manager, checked=checked("Other.docx", saved(9)))
+
+
+def test_while_open_the_upload_new_version_page_says_who_has_it(client, document, worker, manager):
+    editor_for(document, worker).lock("session-1")
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("documents:new_version", args=[document.pk]),
+        {"file": SimpleUploadedFile("Other.docx", saved(9))},
+    )
+
+    assert response.status_code == 200
+    assert "Will Kerr has this document open for editing" in response.content.decode()
+    assert document.versions.count() == 1
+
+
+def test_while_open_edit_properties_cannot_move_it(client, document, worker, manager, second_case):
+    editor_for(document, worker).lock("session-1")
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("documents:edit", args=[document.pk]),
+        {
+            "title": "Moved",
+            "thrive_id": second_case.thrive_id,
+            "opened": document.modified_at.isoformat(),
+        },
+    )
+
+    assert "Will Kerr has this document open for editing" in response.content.decode()
+    document.refresh_from_db()
+    assert document.case_id != second_case.pk
 
 
 def test_while_open_delete_is_refused(client, document, worker, manager):
