@@ -184,3 +184,35 @@ class DocumentVersion(models.Model):
 
     def __str__(self):
         return f"{self.document} version {self.number}"
+
+
+class DocumentLockQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Locks not yet expired: a lock an editor left behind is ignored once it expires."""
+        return self.filter(expires_at__gt=now or timezone.now())
+
+
+class DocumentLock(models.Model):
+    """A document open in the browser editor (WOPI): one editor at a time. The editor names
+    the lock (WOPI's lock id) and refreshes it while the document is open; an editor that
+    stops refreshing leaves a lock that expires after LOCK_MINUTES and is then ignored."""
+
+    LOCK_MINUTES = 30
+
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="lock")
+    # WOPI lock ids are opaque strings of at most 1024 ASCII characters.
+    lock_id = models.CharField(max_length=1024)
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    locked_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    objects = DocumentLockQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.document} open for editing by {self.held_by}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()

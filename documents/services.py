@@ -22,7 +22,7 @@ from documents.uploads import CheckedUpload, store_checked_upload
 from thrive import audit
 from thrive.models import Membership, Role, Service, User
 
-from .models import BIN_DAYS, Document, DocumentVersion
+from .models import BIN_DAYS, Document, DocumentLock, DocumentVersion
 from .naming import conventional_name, with_extension
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,32 @@ STORAGE_PREFIX = "case-documents"
 
 class DocumentActionRefused(Exception):
     """The action is not possible for this person or for this document."""
+
+
+class DocumentOpenForEditing(DocumentActionRefused):
+    """Someone has the document open in the browser editor: it cannot change under them."""
+
+    def __init__(self, lock: DocumentLock):
+        since = timezone.localtime(lock.locked_at).strftime("%H:%M")
+        until = timezone.localtime(lock.expires_at).strftime("%H:%M")
+        super().__init__(
+            f"{lock.held_by.full_name} has this document open for editing (since {since}). "
+            f"Try again when they close it, or after {until} if they do not."
+        )
+        self.lock = lock
+
+
+def open_for_editing(document: Document) -> DocumentLock | None:
+    """The editor's lock on the document, unless it has expired."""
+    return DocumentLock.objects.active().select_related("held_by").filter(document=document).first()
+
+
+def _refuse_while_open(document: Document, *, unless_lock: str | None = None) -> None:
+    """Thrive's own changes wait for the browser editor: only the save that holds the lock
+    (`unless_lock`, the editor's lock id) may change a document someone has open."""
+    lock = open_for_editing(document)
+    if lock is not None and (unless_lock is None or lock.lock_id != unless_lock):
+        raise DocumentOpenForEditing(lock)
 
 
 class StaleDocument(Exception):
@@ -210,9 +236,16 @@ def upload_document(
 
 
 def add_version(
-    document: Document, *, by: User, checked: CheckedUpload, request=None
+    document: Document,
+    *,
+    by: User,
+    checked: CheckedUpload,
+    request=None,
+    editor_lock: str | None = None,
 ) -> DocumentVersion:
-    """Upload a new version: the earlier ones are kept and stay downloadable."""
+    """Upload a new version: the earlier ones are kept and stay downloadable. While the
+    document is open in the browser editor only the editor's own save, naming its lock
+    (`editor_lock`), is accepted; others raise DocumentOpenForEditing."""
     if not may_add_version(by, document):
         raise DocumentActionRefused("You cannot add a version to this document.")
     if checked.sha256 == document.sha256:
@@ -222,6 +255,7 @@ def add_version(
     try:
         with transaction.atomic():
             locked = Document.objects.select_for_update().get(pk=document.pk)
+            _refuse_while_open(locked, unless_lock=editor_lock)
             number = (locked.versions.aggregate(last=Max("number"))["last"] or 0) + 1
             version = DocumentVersion.objects.create(
                 document=locked,
@@ -248,7 +282,7 @@ def add_version(
                 locked,
                 user=by,
                 organisation=locked.service.provider,
-                note=f"version {number}",
+                note=f"version {number}" + (", saved in the browser editor" if editor_lock else ""),
             )
     except BaseException:
         _discard(stored)
@@ -294,6 +328,7 @@ def edit_properties(
     before = document.case.thrive_id if document.case_id else "no Thrive ID"
     changes = []
     if case.pk != document.case_id:
+        _refuse_while_open(document)
         _refuse_duplicate(document, case)
         changes.append(f"Thrive ID {before} to {case.thrive_id}")
         document.name = conventional_name(
@@ -324,6 +359,8 @@ def move_to_bin(document: Document, *, by: User, request=None) -> Document:
     30 days; then it is purged."""
     if not may_move_to_bin(by, document):
         raise DocumentActionRefused("You cannot delete this document.")
+    Document.objects.select_for_update().filter(pk=document.pk).first()  # against a new lock
+    _refuse_while_open(document)
     document.deleted_at = timezone.now()
     document.deleted_by = by
     document.save(update_fields=["deleted_at", "deleted_by"])

@@ -19,6 +19,7 @@ urlpatterns = [
         views.download_version,
         name="download_version",
     ),
+    path("<int:pk>/edit-in-the-browser/", views.edit_in_browser, name="edit_in_browser"),
     path("<int:pk>/new-version/", views.new_version, name="new_version"),
     path("<int:pk>/edit/", views.edit_properties, name="edit"),
     path("<int:pk>/delete/", views.delete, name="delete"),

@@ -29,6 +29,8 @@ from .forms import (
     NewVersionForm,
 )
 from .models import Document, DocumentVersion
+from .wopi.host import edit_in_browser as host_page
+from .wopi.host import may_edit_in_browser
 
 UPLOAD_ROLES = (Role.SERVICE_MANAGER, Role.SERVICE_WORKER)
 PREVIEW_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
@@ -178,6 +180,8 @@ def detail(request, pk):
             "document": document,
             "versions": versions,
             "actions": services.document_actions(request.user, document),
+            "lock": services.open_for_editing(document),
+            "editable_in_browser": may_edit_in_browser(request.user, document),
         },
     )
 
@@ -236,6 +240,12 @@ def preview(request, pk):
     if not document.previewable:
         raise Http404
     return _file_response(request, document, document.current_version, inline=True)
+
+
+@role_required(*UPLOAD_ROLES)
+def edit_in_browser(request, pk):
+    """The browser editor's host page (documents/wopi/host.py)."""
+    return host_page(request, get_document(request, pk))
 
 
 @role_required(*UPLOAD_ROLES)
@@ -314,7 +324,11 @@ def delete(request, pk):
     if not services.may_move_to_bin(request.user, document):
         raise Http404
     if request.method == "POST":
-        services.move_to_bin(document, by=request.user, request=request)
+        try:
+            services.move_to_bin(document, by=request.user, request=request)
+        except services.DocumentActionRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("documents:detail", document.pk)
         messages.success(
             request,
             f"{document.name} has been deleted. A manager can restore it from the bin for 30 days.",

@@ -150,7 +150,16 @@ OBJECT_URLS.update(
 OBJECT_URLS.update(
     {
         f"documents:{name}": ObjectUrl(lambda other: {"pk": other.document.pk})
-        for name in ["detail", "download", "preview", "new_version", "edit", "delete", "restore"]
+        for name in [
+            "detail",
+            "download",
+            "preview",
+            "new_version",
+            "edit",
+            "delete",
+            "restore",
+            "edit_in_browser",
+        ]
     }
 )
 OBJECT_URLS["documents:download_version"] = ObjectUrl(
@@ -280,6 +289,13 @@ NOT_OBJECT_URLS["selfservice:invitation"] = (
     "the parameter is a single-use secret token, not an id; unknown tokens answer 404"
 )
 
+for _name in ("wopi:file", "wopi:contents"):
+    NOT_OBJECT_URLS[_name] = (
+        "the editor's server calls it with an access token, never a session: a token names one "
+        "document and one person (tests/documents/test_wopi.py: a token for one document "
+        "reaches no other, of this tenant or another, and a signed-in session reaches none)"
+    )
+
 for _name in ("portal:form_type", "portal:form_type_change", "portal:form_type_active"):
     NOT_OBJECT_URLS[_name] = "council-wide form definitions; administrators only"
 
@@ -336,4 +352,6 @@ NOT_OBJECT_KWARGS = {
     "portal:form_type": _form_types,
     "portal:form_type_change": _form_types,
     "portal:form_type_active": _form_types,
+    "wopi:file": lambda world: [{"pk": world.document.pk}],
+    "wopi:contents": lambda world: [{"pk": world.document.pk}],
 }

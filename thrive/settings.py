@@ -400,6 +400,13 @@ CLAMAV_HOST = env.str("CLAMAV_HOST", default="")
 CLAMAV_PORT = env.int("CLAMAV_PORT", default=3310)
 CLAMAV_TIMEOUT = env.int("CLAMAV_TIMEOUT", default=30)
 
+# Editing in the browser (docs/wopi.md): the WOPI editor's address (Collabora Online,
+# ONLYOFFICE); empty, documents are edited by download and Upload new version. The editor
+# reaches Thrive at WOPI_HOST_URL; its access tokens last WOPI_TOKEN_MINUTES.
+WOPI_EDITOR_URL = env.str("WOPI_EDITOR_URL", default="").rstrip("/")
+WOPI_HOST_URL = env.str("WOPI_HOST_URL", default=SITE_URL).rstrip("/")
+WOPI_TOKEN_MINUTES = env.int("WOPI_TOKEN_MINUTES", default=8 * 60)
+
 STORAGE_BUCKET_NAME = env.str("STORAGE_BUCKET_NAME", default="")
 if STORAGE_BUCKET_NAME:
     _default_storage = {

@@ -56,6 +56,7 @@ urlpatterns = [
     ),
     path("cases/", include("cases.urls")),
     path("documents/", include("documents.urls")),
+    path("wopi/", include("documents.wopi.urls")),
     path("selfservice/", include("selfservice.urls")),
     path("portal/", include("portal.urls")),
     path("continuity/", include("continuity.urls")),

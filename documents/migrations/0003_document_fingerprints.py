@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('cases', '0003_district_indexes'),
         ('documents', '0002_document_case_counts'),
-        ('thrive', '0008_usersession'),
+        ('thrive', '0011_usersession'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
