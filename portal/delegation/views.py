@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from thrive import audit
 from thrive.access import role_required
+from thrive.database import primary_available
 from thrive.models import Role, WorkGroup
 from thrive.ui.tables import Table, render_table, table_context
 
@@ -149,6 +150,11 @@ def task_page(request, pk):
     except ValueError:
         number = 1
     action = request.POST.get("action", "save")
+    if request.method == "GET" and not primary_available():
+        # The database cannot take writes (automatic read-only mode): show the task as it
+        # is, without taking the edit lock, which is itself a write.
+        audit.record(request, "viewed", task, note="read-only: Thrive cannot save changes")
+        return render(request, "portal/task_detail.html", _detail_context(request, task))
     if request.method == "POST" and action == "close":
         locks.release(task, by=request.user)
         return redirect("portal:landing")

@@ -142,3 +142,19 @@ def test_submitting_releases_the_lock(client, clock, task, clinician):
     assert response["Location"] == reverse("portal:landing")
     task.refresh_from_db()
     assert task.status == "submitted" and task.locked_by is None
+
+
+def test_while_the_database_cannot_take_writes_the_task_opens_read_only_without_the_lock(
+    client, task, clinician, monkeypatch
+):
+    from thrive import database
+
+    client.force_login(clinician)
+    monkeypatch.setattr(database.watch, "up", False)  # automatic read-only mode
+
+    page = client.get(reverse("portal:task", args=[task.pk]))
+
+    assert page.status_code == 200
+    monkeypatch.setattr(database.watch, "up", True)
+    task.refresh_from_db()
+    assert task.locked_by is None
