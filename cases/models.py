@@ -310,7 +310,7 @@ class CaseNote(models.Model):
     kind = models.CharField("Kind of contact or note", max_length=20, choices=NoteKind.choices)
     happened_at = models.DateTimeField("Date and time of the work")
     who = models.CharField("Who was involved", max_length=200, blank=True)
-    text = models.TextField("What happened")
+    text = models.CharField("What happened", max_length=10_000)
     # Where it came from when it was not typed on the case itself, for example "downtime
     # record 12, recorded at 23-Nov-2026 10:30 by Will Kerr".
     entered_from = models.CharField(max_length=200, blank=True)

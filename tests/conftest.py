@@ -154,3 +154,54 @@ def media(settings, tmp_path):
         },
     }
     return root
+
+
+# Rows that data migrations create; a transactional test's flush removes them.
+DATA_MIGRATIONS = [
+    ("thrive.migrations.0002_acceptable_use_policy_v1", "publish_first_policy"),
+    ("cases.migrations.0002_reference_lists", "add_lists"),
+]
+
+
+def restore_data_migrations():
+    """Put back what the data migrations made (each is idempotent), so every live-server
+    test starts from the same reference data whatever ran before it."""
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+_reference_data_flushed = False
+
+
+def _put_reference_data_back(django_db_blocker) -> bool:
+    from django.db import DatabaseError, connection
+
+    with django_db_blocker.unblock():
+        if connection.in_atomic_block:  # inside a test's transaction: it would be rolled back
+            return False
+        try:
+            restore_data_migrations()
+        except DatabaseError:  # a test that breaks its connection on purpose is still ending
+            connection.close()
+            return False
+    return True
+
+
+@pytest.fixture(autouse=True)
+def _data_migrations_back_after_a_flush(request, django_db_blocker):
+    """A transactional test (live server, real worker, health probes) ends by emptying every
+    table, the data migrations' rows included (the first Acceptable Use Policy, the reference
+    lists): put them back so the tests after it start from the same reference data."""
+    global _reference_data_flushed
+    if _reference_data_flushed:
+        _reference_data_flushed = not _put_reference_data_back(django_db_blocker)
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    ):
+        _reference_data_flushed = not _put_reference_data_back(django_db_blocker)

@@ -354,4 +354,7 @@ NOT_OBJECT_KWARGS = {
     "portal:form_type_active": _form_types,
     "wopi:file": lambda world: [{"pk": world.document.pk}],
     "wopi:contents": lambda world: [{"pk": world.document.pk}],
+    "continuity:record_add_kind": lambda world: [
+        {"kind": kind} for kind in ("note", "case_change", "new_family", "attachment")
+    ],
 }

@@ -8,6 +8,8 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from ..conftest import restore_data_migrations
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,24 +69,6 @@ def demo_site(live_server, settings):
     load_demo_data()
     settings.DEBUG = False
     return live_server
-
-
-# Rows that data migrations create; a transactional test's flush removes them.
-DATA_MIGRATIONS = [
-    ("thrive.migrations.0002_acceptable_use_policy_v1", "publish_first_policy"),
-    ("cases.migrations.0002_reference_lists", "add_lists"),
-]
-
-
-def restore_data_migrations():
-    """Put back what the data migrations made (each is idempotent), so every live-server
-    test starts from the same reference data whatever ran before it."""
-    import importlib
-
-    from django.apps import apps
-
-    for module, function in DATA_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
 
 
 class AccessibilityError(AssertionError):

@@ -22,8 +22,12 @@ ROOT = Path(__file__).resolve().parents[2]
 APPS = ["thrive", "cases", "documents", "portal", "selfservice", "continuity"]
 ONE_MEGABYTE = "x" * 1_000_000
 # Text the system writes, not people: the policy's wording (loaded from aup_v1.txt by a
-# migration) and an email's body (written from templates).
-SYSTEM_TEXT = {"thrive.AcceptableUsePolicy.body", "thrive.OutboxEmail.body"}
+# migration), an email's body (written from templates) and a session's encoded data (Django's).
+SYSTEM_TEXT = {
+    "thrive.AcceptableUsePolicy.body",
+    "thrive.OutboxEmail.body",
+    "thrive.UserSession.session_data",
+}
 
 
 def _project_forms():

@@ -30,12 +30,13 @@ def test_the_header_keeps_its_order_whichever_app_registers_an_entry():
         "Deleted documents",
         "Form types",
         "Operations",
+        "Subject access",
     ]
 
 
 def test_the_administrators_entries_are_for_system_administrators_only():
     admin_entries = [entry for entry in registry.navigation() if entry.order >= 100]
-    assert len(admin_entries) == 8
+    assert len(admin_entries) == 9
     assert all(entry.roles == (Role.SYSTEM_ADMIN,) for entry in admin_entries)
 
 

@@ -273,7 +273,10 @@ def export_table(request, table: Table, fmt: str):
         chunks = _value_chunks(table.columns, queryset[:EXPORT_LIMIT])
         count = queryset.count
     else:
-        chunks = _loaded(table.columns, queryset[:EXPORT_LIMIT].iterator(chunk_size=EXPORT_CHUNK))
+        rows = queryset[:EXPORT_LIMIT]
+        if hasattr(rows, "iterator"):  # a queryset; a list-like page source slices to a list
+            rows = rows.iterator(chunk_size=EXPORT_CHUNK)
+        chunks = _loaded(table.columns, rows)
         count = queryset.count
     return exports.respond(
         request,
