@@ -24,7 +24,7 @@ from django.urls import path, reverse
 
 from thrive.search.text import name_keys
 
-from .data import _drop_secondary_indexes, _restore_saved_indexes, measured_service
+from .data import measured_service
 from .pages import Page, manager, officer
 
 BATCH = 5_000
@@ -63,9 +63,8 @@ def fill_search_keys(out=print) -> None:
                 "INSERT INTO bench_name_keys VALUES (%s, %s, %s, %s, %s)", rows[i : i + BATCH]
             )
         cursor.execute("ANALYZE bench_name_keys")
-        large = empty > 50_000  # rebuilding the indexes beats updating them row by row
-        if large:
-            _drop_secondary_indexes(cursor, "cases_case")
+        # The indexes stay: rebuilt after this UPDATE they would be unusable (`indcheckxmin`)
+        # to every query while any transaction on the server is older than them.
         with transaction.atomic():
             cursor.execute(
                 """
@@ -78,8 +77,6 @@ def fill_search_keys(out=print) -> None:
                 """
             )
             updated = cursor.rowcount
-        if large:
-            _restore_saved_indexes(cursor, out)
         out(
             f"Search keys for {updated:,} cases ({len(rows):,} distinct names) in"
             f" {time.perf_counter() - started:.0f} s."
@@ -117,7 +114,8 @@ def searches() -> dict[str, callable]:
         "a misspelt name": lambda c: f"{c.child_first_name} {misspelt(c.child_last_name)}",
         "date of birth": lambda c: f"{c.child_date_of_birth:%d/%m/%Y}",
         "partial postcode": lambda c: c.postcode.split()[0],
-        "partial Thrive ID": lambda c: str(c.pk)[:-1] or str(c.pk),
+        "partial Thrive ID": lambda c: c.thrive_id[:-1],
+        "two digits of a Thrive ID": lambda c: str(c.pk)[-2:],
     }
 
 
