@@ -196,7 +196,7 @@ def test_editing_a_childs_name_changes_how_the_case_is_found(client, manager, of
 @pytest.mark.parametrize("matches", [1, 20])
 @pytest.mark.parametrize("role, queries", [("manager", 8), ("officer", 7)])
 def test_a_search_runs_the_same_few_queries_however_many_cases_it_finds(
-    client, request, ashford, django_assert_num_queries, matches, role, queries
+    client, request, ashford, django_assert_max_num_queries, matches, role, queries
 ):
     user = request.getfixturevalue(role)
     for _ in range(matches):
@@ -204,9 +204,10 @@ def test_a_search_runs_the_same_few_queries_however_many_cases_it_finds(
     client.force_login(user)
     client.post(reverse("search"), {"q": "Ava Lee"})  # the session is read and settled
 
-    # session, person, their roles; the cases' count and page; downtime records; the audit
-    # event (and for a manager their organisation, which the event names)
-    with django_assert_num_queries(queries):
+    # session (none when Redis caches it), person, their roles; the cases' count and page;
+    # downtime records; the audit event (and for a manager their organisation, which the
+    # event names)
+    with django_assert_max_num_queries(queries):
         response = client.post(reverse("search"), {"q": "Ava Lee ME14"})
 
     assert response_count(response) == matches
