@@ -9,11 +9,14 @@ def build(db: dict, cases: int, out=print) -> None:
     from django.db import connection
 
     from .data import ensure_volumes
+    from .search import default_search_keys, fill_search_keys
 
     _create_database(db)
     out(f"Benchmark database {db['NAME']}: {cases:,} cases.")
     call_command("migrate", verbosity=0)
+    default_search_keys()
     ensure_volumes(cases, out)
+    fill_search_keys(out)
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")

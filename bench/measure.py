@@ -27,6 +27,7 @@ def report(cases: int, only: str = "") -> None:
     from django.db import connection
 
     from .pages import PAGES, manager
+    from .search import SEARCH_PAGES
 
     print()
     print(
@@ -52,10 +53,11 @@ def report(cases: int, only: str = "") -> None:
     print("| page | queries | p50 ms | p95 ms | SQL ms | floor ms | ratio | verdict |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     missed = 0
-    for page in PAGES:
+    for page in [*PAGES, *SEARCH_PAGES]:
         if only and only.lower() not in page.name.lower():
             continue
-        result = measure_url(page.user(), page.url(), download=page.download)
+        data = page.data() if page.data else None
+        result = measure_url(page.user(), page.url(), download=page.download, data=data)
         floor = empty["p50"] + result["sql"] - empty["sql"]
         ratio = result["p50"] / floor
         if page.download:
@@ -82,7 +84,7 @@ def report(cases: int, only: str = "") -> None:
     )
 
 
-def measure_url(user, url: str, *, download: bool = False) -> dict:
+def measure_url(user, url: str, *, download: bool = False, data: dict | None = None) -> dict:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -91,7 +93,7 @@ def measure_url(user, url: str, *, download: bool = False) -> dict:
     client.force_login(user)
 
     def get():
-        response = client.get(url)
+        response = client.get(url) if data is None else client.post(url, data)
         assert response.status_code == 200, (url, response.status_code)
         if response.streaming:
             return b"".join(response.streaming_content)
@@ -147,7 +149,7 @@ def _explain(statement: str) -> float:
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement.replace("%", "%%"))
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement)  # no params: no %s
                 plan = cursor.fetchone()[0]
                 if isinstance(plan, str):
                     import json

@@ -19,6 +19,7 @@ class Page:
     url: Callable[[], str]
     user: Callable[[], User]
     download: bool = False  # a CSV/XLSX download: timed to its last byte, rows a second shown
+    data: Callable[[], dict] | None = None  # a form POSTed to the URL (bench/search.py)
 
 
 @functools.cache

@@ -8,6 +8,8 @@ from django.urls import path
 
 from thrive.urls import urlpatterns as thrive_urlpatterns
 
+from .search import urlpatterns as search_urlpatterns
+
 
 @login_required
 def hello(request):
@@ -22,5 +24,6 @@ def empty_page(request):
 urlpatterns = [
     path("bench/hello/", hello, name="bench_hello"),
     path("bench/empty/", empty_page, name="bench_empty"),
+    *search_urlpatterns,
     *thrive_urlpatterns,
 ]

@@ -20,9 +20,17 @@ SEARCH_ROLES = frozenset({Role.SERVICE_MANAGER, Role.SERVICE_WORKER, Role.EHPS_O
 
 def reference_condition(reference: str) -> Q:
     """A reference is a Thrive ID, whole or in part (`21`, `KT00002`, `kt 21`), or a postcode's
-    first half (`ME14`)."""
+    first half (`ME14`). `reference` is upper case (`parse`), as Thrive IDs are, so from three
+    characters on the match is case-sensitive and PostgreSQL answers it from the trigram index
+    on `thrive_id`; a shorter one has no trigram, and is compared as `UPPER(thrive_id)`, which
+    no index holds, so that the person's own cases are read rather than the whole index."""
+    inside = (
+        Q(thrive_id__contains=reference)
+        if len(reference) >= 3
+        else Q(thrive_id__icontains=reference)
+    )
     return (
-        Q(thrive_id__icontains=reference)
+        inside
         | Q(thrive_id=normalise_thrive_id(reference))
         | Q(search_postcode__startswith=reference)
     )

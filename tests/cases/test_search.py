@@ -191,3 +191,49 @@ def test_editing_a_childs_name_changes_how_the_case_is_found(client, manager, of
 
     assert found(search(client, manager, "Jonathan")) == [john]
     assert found(search(client, manager, "Jonathan Smith-Jones")) == [john]
+
+
+@pytest.mark.parametrize("matches", [1, 20])
+@pytest.mark.parametrize("role, queries", [("manager", 8), ("officer", 7)])
+def test_a_search_runs_the_same_few_queries_however_many_cases_it_finds(
+    client, request, ashford, django_assert_max_num_queries, matches, role, queries
+):
+    user = request.getfixturevalue(role)
+    for _ in range(matches):
+        make_case(ashford, child_first_name="Ava", child_last_name="Lee", postcode="ME14 1XQ")
+    client.force_login(user)
+    client.post(reverse("search"), {"q": "Ava Lee"})  # the session is read and settled
+
+    # session (none when Redis caches it), person, their roles; the cases' count and page;
+    # downtime records; the audit event (and for a manager their organisation, which the
+    # event names)
+    with django_assert_max_num_queries(queries):
+        response = client.post(reverse("search"), {"q": "Ava Lee ME14"})
+
+    assert response_count(response) == matches
+
+
+def test_the_may_already_be_known_check_is_one_query(officer, ashford, django_assert_num_queries):
+    from cases.search import possibly_known
+
+    for _ in range(3):
+        make_case(
+            ashford,
+            child_first_name="Ava",
+            child_last_name="Lee",
+            child_date_of_birth=date(2015, 3, 1),
+            postcode="ME14 1XQ",
+        )
+    officer.districts()  # a person's roles are read once a request, before the view
+
+    with django_assert_num_queries(1):
+        known = possibly_known(
+            officer,
+            child_first_name="Avah",
+            child_last_name="Lea",
+            child_date_of_birth=date(2015, 3, 1),
+            postcode="",
+        )
+
+    assert len(known) == 3
+    assert {case.service.name for case in known} == {ashford.name}
