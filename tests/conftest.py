@@ -174,34 +174,26 @@ def restore_data_migrations():
         getattr(importlib.import_module(module), function)(apps, None)
 
 
-_reference_data_flushed = False
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))) or (
+        marker is not None and bool(marker.kwargs.get("transaction"))
+    )
 
 
-def _put_reference_data_back(django_db_blocker) -> bool:
-    from django.db import DatabaseError, connection
-
-    with django_db_blocker.unblock():
-        if connection.in_atomic_block:  # inside a test's transaction: it would be rolled back
-            return False
-        try:
-            restore_data_migrations()
-        except DatabaseError:  # a test that breaks its connection on purpose is still ending
-            connection.close()
-            return False
-    return True
-
-
-@pytest.fixture(autouse=True)
-def _data_migrations_back_after_a_flush(request, django_db_blocker):
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
     """A transactional test (live server, real worker, health probes) ends by emptying every
     table, the data migrations' rows included (the first Acceptable Use Policy, the reference
-    lists): put them back so the tests after it start from the same reference data."""
-    global _reference_data_flushed
-    if _reference_data_flushed:
-        _reference_data_flushed = not _put_reference_data_back(django_db_blocker)
+    lists): once all its fixtures are torn down (an outage it faked included), put them back so
+    the tests after it start from the same reference data."""
     yield
-    marker = request.node.get_closest_marker("django_db")
-    if {"transactional_db", "live_server"} & set(request.fixturenames) or (
-        marker is not None and marker.kwargs.get("transaction")
-    ):
-        _reference_data_flushed = not _put_reference_data_back(django_db_blocker)
+    if not _flushes_the_database(item):
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for connection in connections.all():
+            connection.close()  # a test that broke its connection on purpose left it unusable
+        restore_data_migrations()
