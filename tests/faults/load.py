@@ -8,6 +8,7 @@ what proves it later (`checks.py`), and so is every audited view (by its X-Reque
 
 from __future__ import annotations
 
+import abc
 import io
 import random
 import re
@@ -106,7 +107,7 @@ def token(prefix: str) -> str:
     return f"{prefix}{letters.rjust(4, 'a')}"
 
 
-class Person(threading.Thread):
+class Person(threading.Thread, metaclass=abc.ABCMeta):
     think = 0.4
 
     def __init__(self, *, username: str, base: str, ca: str, ledger: Ledger, running, seed: int):
@@ -213,8 +214,9 @@ class Person(threading.Thread):
                 time.sleep(0.5)  # as a person would, before trying again
             time.sleep(self.think * (0.5 + self.rng.random()))
 
+    @abc.abstractmethod
     def act(self):
-        raise NotImplementedError
+        """One thing this kind of person does in Thrive."""
 
 
 class Officer(Person):
