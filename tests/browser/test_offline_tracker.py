@@ -13,10 +13,12 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.ports import free_port
+
 from .conftest import ROOT
 from .test_case_journey import sign_in
 
-PORT = 17401  # this area's loopback port range is 17400-17499
+PORT = free_port()
 CREATE_WORKER = """
 from tests.factories import ServiceFactory, person
 from thrive.models import Role

@@ -11,7 +11,9 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-CLOSED_PORT = 17101  # nothing ever listens here: "Redis is down"
+from tests.ports import free_port
+
+CLOSED_PORT = free_port()  # nothing listens here: "Redis is down"
 
 
 def wait_until(condition, timeout=20.0, interval=0.05, what="condition"):

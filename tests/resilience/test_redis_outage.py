@@ -8,6 +8,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
 
+from tests.ports import free_port
 from thrive import cache as tolerant
 from thrive.cache import TolerantRedisCache
 
@@ -36,7 +37,7 @@ def own_redis():
     """A redis-server of our own, and a tolerant cache in front of it."""
     if not HAVE_REDIS_SERVER:
         pytest.skip("needs redis-server")
-    with redis_server(17102) as server:
+    with redis_server(free_port()) as server:
         yield server, tolerant_cache(server.url)
 
 

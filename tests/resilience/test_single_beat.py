@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.ports import free_port
+
 from .servers import HAVE_REDIS_SERVER, redis_server, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +37,7 @@ def test_with_redis_beat_uses_redbeat_and_keeps_the_fixed_schedule(settings):
 
 @pytest.mark.skipif(not HAVE_REDIS_SERVER, reason="needs redis-server")
 def test_two_beats_started_at_once_only_one_schedules(tmp_path):
-    with redis_server(17105) as server:
+    with redis_server(free_port()) as server:
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
         env |= {"REDIS_URL": server.url, "DJANGO_SETTINGS_MODULE": "thrive.settings"}
         celery = str(Path(sys.executable).with_name("celery"))

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ports import free_port
+
 from .servers import HAVE_POSTGRES_SERVER, StreamingReplica, port_open, wait_until
 
 pytestmark = [
@@ -27,7 +29,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-WEB_PORT = 17120
+WEB_PORT = free_port()
 BASE = f"http://127.0.0.1:{WEB_PORT}"
 CANNOT_SAVE = "Thrive cannot save changes right now"
 
@@ -60,7 +62,7 @@ def environment(pg, spool):
 
 @pytest.fixture(scope="module")
 def topology(tmp_path_factory):
-    pg = StreamingReplica(17110, 17111)
+    pg = StreamingReplica(free_port(), free_port())
     server = None
     try:
         pg.build()

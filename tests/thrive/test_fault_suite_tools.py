@@ -9,8 +9,9 @@ import pytest
 
 from tests.faults.forms import post_form
 from tests.faults.smtp import SmtpSink
+from tests.ports import free_port
 
-SINK_PORT = 17095  # the fault suite's port range (17000-17099), clear of its topology
+SINK_PORT = free_port()
 
 
 @pytest.fixture

@@ -9,8 +9,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-PORT = 17201  # this area's loopback range, 17200-17299
+PORT = free_port()
 
 
 def test_gunicorn_logs_json_lines_without_query_strings(tmp_path):

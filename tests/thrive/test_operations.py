@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.ports import free_port
 from thrive import operations
 from thrive.celery import app
 from thrive.models import AuditEvent, OutboxEmail, Role, ScheduledJobRun
@@ -162,7 +163,7 @@ def test_queue_lengths_are_read_from_the_broker(settings, monkeypatch):
 
 def test_a_broker_that_cannot_be_reached_is_shown_not_raised(admin_client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.REDIS_URL = settings.CELERY_BROKER_URL = "redis://127.0.0.1:17299/0"
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
 
     page = admin_client.get(reverse("operations")).content.decode()
 

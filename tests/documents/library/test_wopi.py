@@ -16,13 +16,14 @@ from django.urls import reverse
 from documents import services
 from documents.models import DocumentLock
 from documents.wopi import discovery, tokens
+from tests.ports import free_port
 from thrive.models import AuditEvent
 
 from ..corpus import docx, pdf
 from .conftest import checked
 from .factories import make_document
 
-EDITOR_PORT = 17600
+EDITOR_PORT = free_port()
 DISCOVERY = f"""<?xml version="1.0" encoding="utf-8"?>
 <wopi-discovery><net-zone name="external-http">
   <app name="writer">
