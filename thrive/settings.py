@@ -406,6 +406,12 @@ CLAMAV_TIMEOUT = env.int("CLAMAV_TIMEOUT", default=30)
 WOPI_EDITOR_URL = env.str("WOPI_EDITOR_URL", default="").rstrip("/")
 WOPI_HOST_URL = env.str("WOPI_HOST_URL", default=SITE_URL).rstrip("/")
 WOPI_TOKEN_MINUTES = env.int("WOPI_TOKEN_MINUTES", default=8 * 60)
+# WOPI proof keys (X-WOPI-Proof): "auto" checks them whenever the editor's discovery
+# publishes a key and then refuses unsigned requests; "required" refuses every request that
+# is not signed, so an editor that publishes no key cannot be used.
+WOPI_PROOF_KEYS = env.str("WOPI_PROOF_KEYS", default="auto").lower()
+if WOPI_PROOF_KEYS not in {"auto", "required"}:
+    raise ImproperlyConfigured('WOPI_PROOF_KEYS must be "auto" or "required".')
 
 STORAGE_BUCKET_NAME = env.str("STORAGE_BUCKET_NAME", default="")
 if STORAGE_BUCKET_NAME:

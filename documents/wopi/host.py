@@ -20,6 +20,8 @@ def editor_address(document) -> str | None:
     """The editor's address for this document, or None with no editor or none for its type."""
     if not settings.WOPI_EDITOR_URL:
         return None
+    if settings.WOPI_PROOF_KEYS == "required" and discovery.current().proof_key is None:
+        return None  # every call it made would be refused
     wopi_src = f"{settings.WOPI_HOST_URL.rstrip('/')}" + reverse("wopi:file", args=[document.pk])
     return discovery.action_url(document, wopi_src=wopi_src)
 

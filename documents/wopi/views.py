@@ -22,7 +22,7 @@ from documents.models import Document
 from documents.uploads import UploadRefused, check_upload
 from thrive import audit
 
-from . import locks, tokens
+from . import discovery, locks, proofs, tokens
 
 CHUNK = 64 * 1024
 
@@ -69,13 +69,55 @@ def _authorise(request, pk: int):
     return document, user
 
 
+def _raw_access_token(request) -> str:
+    """The access_token parameter exactly as it arrived, before URL-decoding."""
+    for pair in request.META.get("QUERY_STRING", "").split("&"):
+        name, _, value = pair.partition("=")
+        if name == "access_token":
+            return value
+    return ""
+
+
+def _check_proof(request) -> None:
+    """The request is the editor's: signed with the proof key its discovery publishes (on
+    every request whenever it publishes one, and always with WOPI_PROOF_KEYS=required)."""
+    keys = discovery.current().proof_key
+    required = settings.WOPI_PROOF_KEYS == "required"
+    if keys is None and not required:
+        return
+    if keys is None:
+        raise Refusal(500, "Thrive requires proof keys and the editor's discovery has none")
+    if not request.headers.get("X-WOPI-Proof"):
+        raise Refusal(500, "The request is not signed by the editor (no X-WOPI-Proof)")
+    try:
+        timestamp = proofs.timestamp_of(request.headers.get("X-WOPI-TimeStamp", ""))
+    except proofs.ProofRefused as refusal:
+        raise Refusal(500, str(refusal)) from None
+    proof = {
+        "access_tokens": (request.GET.get("access_token", ""), _raw_access_token(request)),
+        # The address the editor called: Thrive's public one, whatever a proxy made of it.
+        "url": settings.WOPI_HOST_URL.rstrip("/") + request.get_full_path(),
+        "timestamp": timestamp,
+        "proof": request.headers.get("X-WOPI-Proof", ""),
+        "proof_old": request.headers.get("X-WOPI-ProofOld", ""),
+    }
+    if proofs.check(keys, **proof):
+        return
+    rotated = discovery.reread_for_new_keys().proof_key
+    if rotated is not None and rotated != keys and proofs.check(rotated, **proof):
+        return
+    raise Refusal(500, "The request is not signed by the editor (X-WOPI-Proof)")
+
+
 def _wopi(view):
-    """CSRF-exempt (the editor's server holds no CSRF cookie), token-authorised, private."""
+    """CSRF-exempt (the editor's server holds no CSRF cookie), signed by the editor when it
+    signs, token-authorised, private."""
 
     @csrf_exempt
     @require_http_methods(["GET", "POST"])
     def wrapped(request, pk):
         try:
+            _check_proof(request)
             document, user = _authorise(request, pk)
             return _private(view(request, document, user))
         except Refusal as refusal:

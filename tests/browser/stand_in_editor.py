@@ -1,7 +1,8 @@
 """A stand-in WOPI editor served by the live server beside Thrive (ROOT_URLCONF for the
 browser test): its discovery XML, and an editor page whose server side speaks WOPI to the
-host's endpoints over HTTP with the access token, as Collabora's or ONLYOFFICE's server does.
-Each Save puts a new Word document; Close unlocks."""
+host's endpoints over HTTP with the access token, as Collabora's or ONLYOFFICE's server does,
+signing each call with the proof key its discovery publishes. Each Save puts a new Word
+document; Close unlocks."""
 
 import json
 import urllib.request
@@ -10,15 +11,19 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 
 from documents.demo import demo_docx
+from documents.wopi import proofs
+from tests.documents.library.wopi_editor import new_key, proof_key_element, sign
 from thrive.urls import handler500  # noqa: F401
 from thrive.urls import urlpatterns as thrive_urlpatterns
 
 LOCK = "stand-in-editor-session"
+KEY = new_key()
 
 
 def discovery(request):
@@ -26,17 +31,22 @@ def discovery(request):
     xml = (
         '<?xml version="1.0" encoding="utf-8"?><wopi-discovery><net-zone name="external-http">'
         f'<app name="writer"><action ext="docx" name="edit" urlsrc="{escape(urlsrc)}"/></app>'
-        "</net-zone></wopi-discovery>"
+        f"</net-zone>{proof_key_element(KEY)}</wopi-discovery>"
     )
     return HttpResponse(xml, content_type="text/xml")
 
 
+def _signed(url, token) -> dict:
+    timestamp = proofs.ticks(timezone.now())
+    proof = proofs.expected_proof(access_token=token, url=url, timestamp=timestamp)
+    return {"X-WOPI-TimeStamp": str(timestamp), "X-WOPI-Proof": sign(KEY, proof)}
+
+
 def _wopi(src, token, *, path="", override=None, data=None):
+    url = f"{src}{path}?{urlencode({'access_token': token})}"
+    headers = {"X-WOPI-Override": override, "X-WOPI-Lock": LOCK} if override else {}
     request = urllib.request.Request(
-        f"{src}{path}?{urlencode({'access_token': token})}",
-        data=data,
-        method="POST" if override else "GET",
-        headers={"X-WOPI-Override": override, "X-WOPI-Lock": LOCK} if override else {},
+        url, data=data, method="POST" if override else "GET", headers=headers | _signed(url, token)
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.read()

@@ -4,13 +4,10 @@ host page that opens the editor."""
 
 import hashlib
 import re
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from documents import services
@@ -22,46 +19,20 @@ from thrive.models import AuditEvent
 from ..corpus import docx, pdf
 from .conftest import checked
 from .factories import make_document
+from .wopi_editor import HOST_URL, Editor, StandInDiscovery, discovery_xml, editor_for
 
 EDITOR_PORT = free_port()
-DISCOVERY = f"""<?xml version="1.0" encoding="utf-8"?>
-<wopi-discovery><net-zone name="external-http">
-  <app name="writer">
-    <action default="true" ext="docx" name="edit"
-      urlsrc="http://127.0.0.1:{EDITOR_PORT}/browser/dist/cool.html?&lt;ui=UI_LLCC&amp;&gt;"/>
-    <action ext="docx" name="view" urlsrc="http://127.0.0.1:{EDITOR_PORT}/view?"/>
-  </app>
-  <app name="calc">
-    <action ext="xlsx" name="edit" urlsrc="http://127.0.0.1:{EDITOR_PORT}/calc?lang=en&amp;"/>
-  </app>
-  <app name="draw"><action ext="pdf" name="edit" urlsrc="http://127.0.0.1:{EDITOR_PORT}/pdf?"/></app>
-</net-zone></wopi-discovery>""".encode()
-
-
-class _Discovery(BaseHTTPRequestHandler):
-    def do_GET(self):
-        found = self.path == "/hosting/discovery"
-        self.send_response(200 if found else 404)
-        self.send_header("Content-Type", "text/xml")
-        self.end_headers()
-        if found:
-            self.wfile.write(DISCOVERY)
-
-    def log_message(self, *args):
-        pass
+DISCOVERY = discovery_xml(EDITOR_PORT)
 
 
 @pytest.fixture
 def editor(settings):
     """A stand-in editor's discovery on a loopback port, configured as WOPI_EDITOR_URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", EDITOR_PORT), _Discovery)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.WOPI_EDITOR_URL = f"http://127.0.0.1:{EDITOR_PORT}"
-    settings.WOPI_HOST_URL = "https://thrive.example.org"
+    stand_in = StandInDiscovery(EDITOR_PORT)
+    settings.WOPI_EDITOR_URL = stand_in.url
+    settings.WOPI_HOST_URL = HOST_URL
     yield settings.WOPI_EDITOR_URL
-    server.shutdown()
-    server.server_close()
+    stand_in.close()
 
 
 @pytest.fixture
@@ -74,52 +45,6 @@ def document(case, worker):
 def saved(revision: int) -> bytes:
     """The document as the editor saves it after `revision` edits (a different file each)."""
     return docx(parts={"docProps/custom.xml": f"<edits>{revision}</edits>".encode()})
-
-
-class Editor:
-    """What an editor's server does: WOPI calls with the access token and nothing else."""
-
-    def __init__(self, document, token: str):
-        self.client = Client()  # no session, no CSRF token
-        self.file = reverse("wopi:file", args=[document.pk])
-        self.query = {"access_token": token}
-
-    def _post(self, url, override, data=b"", **headers):
-        headers = {"X-WOPI-Override": override, **headers}
-        return self.client.post(
-            f"{url}?access_token={self.query['access_token']}",
-            data=data,
-            content_type="application/octet-stream",
-            headers=headers,
-        )
-
-    def check_file_info(self):
-        return self.client.get(self.file, self.query)
-
-    def get_file(self):
-        return self.client.get(f"{self.file}/contents", self.query)
-
-    def lock(self, lock_id, old=None):
-        headers = {"X-WOPI-Lock": lock_id}
-        if old is not None:
-            headers["X-WOPI-OldLock"] = old
-        return self._post(self.file, "LOCK", **headers)
-
-    def refresh(self, lock_id):
-        return self._post(self.file, "REFRESH_LOCK", **{"X-WOPI-Lock": lock_id})
-
-    def unlock(self, lock_id):
-        return self._post(self.file, "UNLOCK", **{"X-WOPI-Lock": lock_id})
-
-    def get_lock(self):
-        return self._post(self.file, "GET_LOCK")
-
-    def put(self, content, lock_id):
-        return self._post(f"{self.file}/contents", "PUT", content, **{"X-WOPI-Lock": lock_id})
-
-
-def editor_for(document, user):
-    return Editor(document, tokens.issue(document_id=document.pk, user=user).token)
 
 
 # --- The protocol ------------------------------------------------------------------------------
@@ -448,7 +373,7 @@ def test_the_document_page_shows_who_has_it_open(client, document, worker, manag
 
 
 def test_discovery_gives_the_edit_action_without_its_placeholders():
-    actions = discovery.parse(DISCOVERY)
+    actions = discovery.parse(DISCOVERY).actions
 
     assert actions["docx"] == f"http://127.0.0.1:{EDITOR_PORT}/browser/dist/cool.html?"
     assert actions["xlsx"] == f"http://127.0.0.1:{EDITOR_PORT}/calc?lang=en&"
