@@ -53,7 +53,20 @@ class ReadOnlyModeMiddleware:
             return holding_page(request, downtime)
         if request.method in SAFE_METHODS or _writable(view_func, match, downtime):
             return None
+        if hasattr(view_func, "read_only_answer"):
+            return _answered_by_the_view(view_func, request, downtime)
         return _refused(request, downtime)
+
+
+def _answered_by_the_view(view_func, request, downtime):
+    """A view whose callers are programs, not people (the WOPI editor's server), carries
+    `read_only_answer(request, downtime)`: the refusal in the caller's own terms instead of
+    the HTML page, or None to let the request through (a POST that only reads)."""
+    response = view_func.read_only_answer(request, downtime)
+    if response is not None and response.status_code == 503:
+        for header, value in _retry_after(downtime).items():
+            response.setdefault(header, value)
+    return response
 
 
 # With the primary down nothing can be saved, downtime records and signing in included: only

@@ -125,7 +125,29 @@ def _wopi(view):
         except locks.LockMismatch as mismatch:
             return _answer(409, lock=mismatch.current, reason=str(mismatch))
 
+    # continuity.middleware asks this, not its HTML page, for the refusal in read-only mode.
+    wrapped.read_only_answer = _read_only_answer
     return wrapped
+
+
+# The editor's changes refused in read-only mode. GET_LOCK only reads; CheckFileInfo and
+# GetFile are GETs, which read-only mode lets through (CheckFileInfo then says ReadOnly).
+CHANGES = {"LOCK", "REFRESH_LOCK", "UNLOCK", "PUT", "PUT_RELATIVE", "RENAME_FILE", "DELETE"}
+READ_ONLY_REASON = "Thrive is read-only just now and cannot save changes; try again later"
+
+
+def _read_only_answer(request, downtime) -> HttpResponse | None:
+    """In read-only mode (manual or automatic), a refusal the editor understands: 503 with
+    X-WOPI-ServerError, never Thrive's HTML page. The editor keeps the changes and says the
+    document could not be saved; a lock it cannot renew expires as usual."""
+    if request.headers.get("X-WOPI-Override", "").upper() not in CHANGES:
+        return None
+    return _answer(503, reason=READ_ONLY_REASON)
+
+
+def _read_only(request) -> bool:
+    """Whether read-only mode is in force (continuity.middleware looks it up)."""
+    return getattr(request, "downtime", None) is not None
 
 
 def _absolute(path: str) -> str:
@@ -136,7 +158,7 @@ def _absolute(path: str) -> str:
 def file(request, document, user):
     """CheckFileInfo (GET) and the lock operations (POST with X-WOPI-Override)."""
     if request.method == "GET":
-        return check_file_info(document, user)
+        return check_file_info(document, user, read_only=_read_only(request))
     override = request.headers.get("X-WOPI-Override", "").upper()
     lock_id = request.headers.get("X-WOPI-Lock", "")
     if override == "LOCK":
@@ -166,7 +188,9 @@ def _require_lock_id(lock_id: str) -> None:
         raise Refusal(400, "X-WOPI-Lock is required")
 
 
-def check_file_info(document, user) -> JsonResponse:
+def check_file_info(document, user, *, read_only: bool = False) -> JsonResponse:
+    """The document's facts and what the person may do; in read-only mode the editor opens it
+    for reading only (UserCanWrite false, ReadOnly true)."""
     version = document.current_version
     site = _absolute("")
     return JsonResponse(
@@ -179,8 +203,8 @@ def check_file_info(document, user) -> JsonResponse:
             "Version": f"{version.pk}-{document.sha256[:16]}",
             "SHA256": base64.b64encode(bytes.fromhex(document.sha256)).decode(),
             "LastModifiedTime": document.modified_at.astimezone(UTC).isoformat(),
-            "UserCanWrite": True,
-            "ReadOnly": False,
+            "UserCanWrite": not read_only,
+            "ReadOnly": read_only,
             "SupportsLocks": True,
             "SupportsGetLock": True,
             "SupportsExtendedLockLength": True,
