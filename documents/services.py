@@ -42,7 +42,8 @@ class DocumentOpenForEditing(DocumentActionRefused):
         until = timezone.localtime(lock.expires_at).strftime("%H:%M")
         super().__init__(
             f"{lock.held_by.full_name} has this document open for editing (since {since}). "
-            f"Try again when they close it, or after {until} if they do not."
+            f"Try again when they close it; if their editor went away without closing it, "
+            f"the document is free again at {until}."
         )
         self.lock = lock
 

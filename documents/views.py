@@ -264,7 +264,11 @@ def new_version(request, pk):
         else:
             messages.success(request, f"Version {version.number} of {document.name} uploaded.")
             return redirect("documents:detail", document.pk)
-    return render(request, "documents/new_version.html", {"form": form, "document": document})
+    return render(
+        request,
+        "documents/new_version.html",
+        {"form": form, "document": document, "lock": services.open_for_editing(document)},
+    )
 
 
 @role_required(Role.SERVICE_MANAGER)
@@ -313,7 +317,14 @@ def edit_properties(request, pk):
             messages.success(request, f"{document.name} is linked to {document.thrive_id}.")
             return redirect(back)
     return render(
-        request, "documents/edit.html", {"form": form, "document": document, "back": back}
+        request,
+        "documents/edit.html",
+        {
+            "form": form,
+            "document": document,
+            "back": back,
+            "lock": services.open_for_editing(document),
+        },
     )
 
 
@@ -336,7 +347,11 @@ def delete(request, pk):
         if document.case_id:
             return redirect(_case_documents_url(document.case))
         return redirect("cases:report", "no-thrive-id")
-    return render(request, "documents/delete.html", {"document": document})
+    return render(
+        request,
+        "documents/delete.html",
+        {"document": document, "lock": services.open_for_editing(document)},
+    )
 
 
 @role_required(Role.SERVICE_MANAGER)

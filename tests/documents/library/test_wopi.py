@@ -351,6 +351,57 @@ def test_while_open_edit_properties_may_change_the_title_but_not_move_it(
         services.edit_properties(document, by=manager, title="Moved", case=second_case)
 
 
+def test_a_refusal_says_since_when_and_when_a_lock_left_behind_frees_it(
+    document, worker, manager, nine_am
+):
+    editor = editor_for(document, worker)
+    editor.lock("session-1")
+    nine_am.shift(timedelta(minutes=20))
+    editor.refresh("session-1")  # the editor renews its lock while it is open
+
+    with pytest.raises(services.DocumentOpenForEditing) as refusal:
+        services.add_version(document, by=manager, checked=checked("Other.docx", saved(9)))
+
+    assert str(refusal.value) == (
+        "Will Kerr has this document open for editing (since 09:00). Try again when they "
+        "close it; if their editor went away without closing it, the document is free again "
+        "at 09:50."
+    )
+
+
+@pytest.mark.parametrize(
+    ("change_page", "until_closed"),
+    [
+        ("documents:new_version", "You can upload a new version once they close it."),
+        ("documents:delete", "You can delete it once they close it."),
+        (
+            "documents:edit",
+            "You can change its title now, and move it to another case once they close it.",
+        ),
+    ],
+)
+def test_the_change_pages_say_who_has_it_open_before_anything_is_chosen(
+    client, document, worker, manager, nine_am, change_page, until_closed
+):
+    editor_for(document, worker).lock("session-1")
+    client.force_login(manager)
+
+    response = client.get(reverse(change_page, args=[document.pk]))
+
+    warning = response.content.decode()
+    assert "Open for editing by Will Kerr since 01-Dec-2026 09:00." in warning
+    assert until_closed in warning
+    assert "the document is free again at 09:30" in warning
+
+
+def test_the_change_pages_say_nothing_of_editing_when_no_one_has_it_open(client, document, manager):
+    client.force_login(manager)
+
+    page = client.get(reverse("documents:new_version", args=[document.pk])).content.decode()
+
+    assert 'data-testid="document-lock"' not in page
+
+
 def test_once_the_lock_expires_thrives_rules_apply_again(document, worker, manager, nine_am):
     editor_for(document, worker).lock("abandoned")
     nine_am.shift(timedelta(minutes=31))
