@@ -22,8 +22,10 @@ from datetime import UTC, datetime, timedelta
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from django.conf import settings
 from django.utils import timezone
 
+from . import discovery
 from .discovery import ProofKey
 
 MAX_AGE = timedelta(minutes=20)
@@ -124,3 +126,39 @@ def check(
         )
     except ValueError:  # a discovery key that is no RSA key
         return False
+
+
+def _raw_access_token(request) -> str:
+    """The access_token parameter exactly as it arrived, before URL-decoding."""
+    for pair in request.META.get("QUERY_STRING", "").split("&"):
+        name, _, value = pair.partition("=")
+        if name == "access_token":
+            return value
+    return ""
+
+
+def check_request(request) -> None:
+    """Refuse (ProofRefused) a WOPI request the editor has not signed with the proof key its
+    discovery publishes: checked whenever it publishes one, and always with
+    WOPI_PROOF_KEYS=required."""
+    keys = discovery.current().proof_key
+    if keys is None and settings.WOPI_PROOF_KEYS != "required":
+        return
+    if keys is None:
+        raise ProofRefused("Thrive requires proof keys and the editor's discovery has none")
+    if not request.headers.get("X-WOPI-Proof"):
+        raise ProofRefused("The request is not signed by the editor (no X-WOPI-Proof)")
+    proof = {
+        "access_tokens": (request.GET.get("access_token", ""), _raw_access_token(request)),
+        # The address the editor called: Thrive's public one, whatever a proxy made of it.
+        "url": settings.WOPI_HOST_URL.rstrip("/") + request.get_full_path(),
+        "timestamp": timestamp_of(request.headers.get("X-WOPI-TimeStamp", "")),
+        "proof": request.headers["X-WOPI-Proof"],
+        "proof_old": request.headers.get("X-WOPI-ProofOld", ""),
+    }
+    if check(keys, **proof):
+        return
+    rotated = discovery.reread_for_new_keys().proof_key
+    if rotated is not None and rotated != keys and check(rotated, **proof):
+        return
+    raise ProofRefused("The request is not signed by the editor (X-WOPI-Proof)")

@@ -22,7 +22,7 @@ from documents.models import Document
 from documents.uploads import UploadRefused, check_upload
 from thrive import audit
 
-from . import discovery, locks, proofs, tokens
+from . import locks, proofs, tokens
 
 CHUNK = 64 * 1024
 
@@ -69,44 +69,11 @@ def _authorise(request, pk: int):
     return document, user
 
 
-def _raw_access_token(request) -> str:
-    """The access_token parameter exactly as it arrived, before URL-decoding."""
-    for pair in request.META.get("QUERY_STRING", "").split("&"):
-        name, _, value = pair.partition("=")
-        if name == "access_token":
-            return value
-    return ""
-
-
 def _check_proof(request) -> None:
-    """The request is the editor's: signed with the proof key its discovery publishes (on
-    every request whenever it publishes one, and always with WOPI_PROOF_KEYS=required)."""
-    keys = discovery.current().proof_key
-    required = settings.WOPI_PROOF_KEYS == "required"
-    if keys is None and not required:
-        return
-    if keys is None:
-        raise Refusal(500, "Thrive requires proof keys and the editor's discovery has none")
-    if not request.headers.get("X-WOPI-Proof"):
-        raise Refusal(500, "The request is not signed by the editor (no X-WOPI-Proof)")
     try:
-        timestamp = proofs.timestamp_of(request.headers.get("X-WOPI-TimeStamp", ""))
+        proofs.check_request(request)
     except proofs.ProofRefused as refusal:
-        raise Refusal(500, str(refusal)) from None
-    proof = {
-        "access_tokens": (request.GET.get("access_token", ""), _raw_access_token(request)),
-        # The address the editor called: Thrive's public one, whatever a proxy made of it.
-        "url": settings.WOPI_HOST_URL.rstrip("/") + request.get_full_path(),
-        "timestamp": timestamp,
-        "proof": request.headers.get("X-WOPI-Proof", ""),
-        "proof_old": request.headers.get("X-WOPI-ProofOld", ""),
-    }
-    if proofs.check(keys, **proof):
-        return
-    rotated = discovery.reread_for_new_keys().proof_key
-    if rotated is not None and rotated != keys and proofs.check(rotated, **proof):
-        return
-    raise Refusal(500, "The request is not signed by the editor (X-WOPI-Proof)")
+        raise Refusal(500, str(refusal)) from None  # what WOPI expects for a bad proof
 
 
 def _wopi(view):
@@ -130,9 +97,9 @@ def _wopi(view):
     return wrapped
 
 
-# The editor's changes refused in read-only mode. GET_LOCK only reads; CheckFileInfo and
+# The editor's POSTs still answered in read-only mode: GET_LOCK only reads. CheckFileInfo and
 # GetFile are GETs, which read-only mode lets through (CheckFileInfo then says ReadOnly).
-CHANGES = {"LOCK", "REFRESH_LOCK", "UNLOCK", "PUT", "PUT_RELATIVE", "RENAME_FILE", "DELETE"}
+READS = {"GET_LOCK"}
 READ_ONLY_REASON = "Thrive is read-only just now and cannot save changes; try again later"
 
 
@@ -140,7 +107,7 @@ def _read_only_answer(request, downtime) -> HttpResponse | None:
     """In read-only mode (manual or automatic), a refusal the editor understands: 503 with
     X-WOPI-ServerError, never Thrive's HTML page. The editor keeps the changes and says the
     document could not be saved; a lock it cannot renew expires as usual."""
-    if request.headers.get("X-WOPI-Override", "").upper() not in CHANGES:
+    if request.headers.get("X-WOPI-Override", "").upper() in READS:
         return None
     return _answer(503, reason=READ_ONLY_REASON)
 

@@ -15,6 +15,7 @@ from documents.models import DocumentLock
 from documents.wopi import proofs
 from documents.wopi.discovery import ProofKey
 from tests.ports import free_port
+from tests.processes import run_python
 
 from .conftest import checked
 from .wopi_editor import HOST_URL, StandInDiscovery, editor_for, new_key
@@ -261,3 +262,16 @@ def test_a_key_once_published_is_still_required_while_the_discovery_cannot_be_re
     assert refused_as_unsigned(editor_for(document, worker).check_file_info())
     signed = editor_for(document, worker, key=keys["current"])
     assert signed.check_file_info().status_code == 200
+
+
+def test_any_other_setting_stops_thrive_from_starting():
+    program = "from thrive import settings"
+
+    with pytest.raises(AssertionError, match='WOPI_PROOF_KEYS must be "auto" or "required"'):
+        run_python(program, {"WOPI_PROOF_KEYS": "sometimes"})
+    assert (
+        run_python(
+            program + "; print(settings.WOPI_PROOF_KEYS)", {"WOPI_PROOF_KEYS": "Required"}
+        ).strip()
+        == "required"
+    )
