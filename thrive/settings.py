@@ -184,7 +184,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/London"
 # Fixed schedule (django-celery-beat does not support Django 6.1). Later areas add to it.
 CELERY_BEAT_SCHEDULE = {
-    "send-outbox": {"task": "thrive.tasks.send_outbox", "schedule": timedelta(minutes=1)},
+    # The sweep sends what no worker did (queued while the broker was away, a worker lost).
+    "send-outbox": {
+        "task": "thrive.tasks.send_outbox",
+        "schedule": timedelta(seconds=env.int("OUTBOX_SWEEP_SECONDS", default=60)),
+    },
     "purge-failed-sign-ins": {
         "task": "thrive.tasks.purge_failed_sign_ins",
         "schedule": crontab(minute=5),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 import io
+import os
 import random
 import re
 import threading
@@ -108,7 +109,7 @@ def token(prefix: str) -> str:
 
 
 class Person(threading.Thread, metaclass=abc.ABCMeta):
-    think = 0.4
+    think = float(os.environ.get("FAULT_THINK_SECONDS", "0.4"))  # a pause of 0.5-1.5 times it
 
     def __init__(self, *, username: str, base: str, ca: str, ledger: Ledger, running, seed: int):
         super().__init__(name=username, daemon=True)
