@@ -171,7 +171,9 @@ class Person(threading.Thread, metaclass=abc.ABCMeta):
         )
         return response
 
-    def submit(self, page: requests.Response, path, *, having, what, data, files=None):
+    def submit(
+        self, page: requests.Response, path, *, having, what, data, files=None, expect=(302,)
+    ):
         form = post_form(page.text, having=having)
         if form is None:
             raise Refused(f"{what}: no form on {path}")
@@ -180,7 +182,7 @@ class Person(threading.Thread, metaclass=abc.ABCMeta):
             path,
             kind="write",
             what=what,
-            expect=(302,),
+            expect=expect,
             data=form.data(**data),
             files=files,
         )
@@ -252,7 +254,12 @@ class Officer(Person):
                 "notifier": "School",
                 "reason_for_referral": "Fault suite referral",
             },
+            expect=(302, 200),
         )
+        if response.status_code == 200:  # "This family may already be known": seen, go on
+            response = self.submit(
+                response, "/cases/refer/", having="known_checked", what="referral", data={}
+            )
         match = CASE_URL.match(response.headers.get("Location", ""))
         if not match:
             raise Refused(f"referral answered {response.headers.get('Location')}")
