@@ -10,17 +10,26 @@ are untouched), with a short connect and statement timeout. While the primary do
 - once it answers again, everything goes back to the primary by itself and the spool is written
   to the audit trail (each event once).
 
+Between the primary dying and the next probe, a read on the primary fails: the request (a GET
+or HEAD that has sent the primary nothing but reads) is not answered 503 but probes the primary
+at once and, if it is down, is read again from the replica (`PrimaryWatchMiddleware`).
+
 Without a replica nothing is watched: a primary outage is met by the 503 page (thrive.outage).
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 
 from django.conf import settings
+from django.core.signals import got_request_exception
 from django.db import connections
+from django.dispatch import receiver
+
+from .outage import database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +64,20 @@ class PrimaryWatch:
         finally:
             self._lock.release()
         return self.up
+
+    def confirm_down(self) -> bool:
+        """A query on the primary has just failed: whether it is down, probing it now rather
+        than at the next interval (another thread's probe under way counts as this one)."""
+        if not self._lock.acquire(timeout=settings.DATABASE_PRIMARY_CHECK_TIMEOUT + 1):
+            return not self.up
+        try:
+            if self.up:
+                answered = self._probe()
+                self.checked_at = time.monotonic()
+                self._changed(answered)
+        finally:
+            self._lock.release()
+        return not self.up
 
     def _probe(self) -> bool:
         import psycopg
@@ -128,13 +151,57 @@ class ReplicaRouter:
         return db == PRIMARY
 
 
+@receiver(got_request_exception)
+def _remember_unavailable(sender, request=None, **kwargs):
+    """An exception in a middleware, answered by Django's handler500 (thrive.outage), or by
+    the debug page when DEBUG is on: what it was, for PrimaryWatchMiddleware."""
+    error = sys.exc_info()[1]
+    if request is not None and error is not None:
+        request.unavailable_error = error
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Statements that change nothing on the primary; anything else counts as a write.
+READ_STATEMENTS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET", "SHOW")
+
+
+class _Writes:
+    """An execute wrapper on the primary's connection: has the request sent it a write?"""
+
+    def __init__(self):
+        self.sent = False
+
+    def __call__(self, execute, sql, params, many, context):
+        if not self.sent and not str(sql).lstrip().upper().startswith(READ_STATEMENTS):
+            self.sent = True  # before executing: a write that failed may still have landed
+        return execute(sql, params, many, context)
+
+
 class PrimaryWatchMiddleware:
     """Near the top of MIDDLEWARE: probes the primary (at most every few seconds) before the
-    session, the read-only state or the view reads anything."""
+    session, the read-only state or the view reads anything.
+
+    A read that fails on the primary before the probe has noticed it down (answered 503 by
+    thrive.outage) is read again from the replica once a probe confirms the primary down: only
+    for GET, HEAD and OPTIONS, and only if the request sent the primary no write, so nothing is
+    done twice."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        watch.check()
-        return self.get_response(request)
+        if not (watch.check() and replica_configured() and request.method in SAFE_METHODS):
+            return self.get_response(request)
+        writes = _Writes()
+        with connections[PRIMARY].execute_wrapper(writes):
+            response = self.get_response(request)
+        if (
+            response.status_code in (500, 503)
+            and database_unavailable(getattr(request, "unavailable_error", None))
+            and not writes.sent
+            and watch.confirm_down()
+        ):
+            log.info("Request %s read again from the replica", getattr(request, "request_id", ""))
+            del request.unavailable_error
+            return self.get_response(request)
+        return response

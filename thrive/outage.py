@@ -31,9 +31,10 @@ def _unavailable_errors() -> tuple[type[BaseException], ...]:
     return (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError, BrokerError)
 
 
-def part_unavailable(error: BaseException | None) -> bool:
-    """Whether the error (or one it was raised from) says a part is unreachable."""
-    errors = _unavailable_errors()
+def part_unavailable(error: BaseException | None, errors=None) -> bool:
+    """Whether the error (or one it was raised from) says a part is unreachable (one of
+    `errors`, unless told: the database, Redis or the broker)."""
+    errors = errors or _unavailable_errors()
     seen = set()
     while error is not None and id(error) not in seen:
         if isinstance(error, errors):
@@ -43,7 +44,13 @@ def part_unavailable(error: BaseException | None) -> bool:
     return False
 
 
-def unavailable_response(request) -> HttpResponse:
+def database_unavailable(error: BaseException | None) -> bool:
+    return part_unavailable(error, (OperationalError, InterfaceError))
+
+
+def unavailable_response(request, error: BaseException) -> HttpResponse:
+    # thrive.database reads this: a read that found the primary gone is read again.
+    request.unavailable_error = error
     html = loader.get_template("503.html").render(
         {"request_id": getattr(request, "request_id", ""), "method": request.method}
     )
@@ -51,8 +58,9 @@ def unavailable_response(request) -> HttpResponse:
 
 
 def server_error(request) -> HttpResponse:
-    if part_unavailable(sys.exc_info()[1]):
-        return unavailable_response(request)
+    error = sys.exc_info()[1]
+    if part_unavailable(error):
+        return unavailable_response(request, error)
     return HttpResponseServerError(loader.get_template("500.html").render())
 
 
@@ -71,5 +79,5 @@ class OutageMiddleware:
                 type(exception).__name__,
                 exception,
             )
-            return unavailable_response(request)
+            return unavailable_response(request, exception)
         return None

@@ -184,7 +184,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/London"
 # Fixed schedule (django-celery-beat does not support Django 6.1). Later areas add to it.
 CELERY_BEAT_SCHEDULE = {
-    "send-outbox": {"task": "thrive.tasks.send_outbox", "schedule": timedelta(minutes=1)},
+    # The sweep sends what no worker did (queued while the broker was away, a worker lost).
+    "send-outbox": {
+        "task": "thrive.tasks.send_outbox",
+        "schedule": timedelta(seconds=env.int("OUTBOX_SWEEP_SECONDS", default=60)),
+    },
     "purge-failed-sign-ins": {
         "task": "thrive.tasks.purge_failed_sign_ins",
         "schedule": crontab(minute=5),
@@ -202,11 +206,16 @@ EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
 
 # Several beat processes (one per host, for resilience) run each scheduled job once: redbeat
 # keeps the schedule and a lock in Redis; a standby takes over within the lock timeout when the
-# active one dies. Without Redis (make run) Celery's own scheduler runs inside the worker.
+# active one dies, and every beat rides out a Redis outage (thrive/beat.py). Without Redis
+# (make run) Celery's own scheduler runs inside the worker.
 CELERY_BEAT_MAX_LOOP_INTERVAL = 5
 if REDIS_URL:
-    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
-    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_BEAT_SCHEDULER = "thrive.beat.TolerantRedBeatScheduler"
+    # A Redis that hangs costs a tick a few seconds, not forever. In the URL: redbeat does not
+    # pass CELERY_REDBEAT_REDIS_OPTIONS to its client under Django's CELERY_ namespace.
+    CELERY_REDBEAT_REDIS_URL = (
+        f"{REDIS_URL}{'&' if '?' in REDIS_URL else '?'}socket_connect_timeout=2&socket_timeout=5"
+    )
     CELERY_REDBEAT_LOCK_TIMEOUT = 30
 # With the broker away a web request must not wait on it: queueing an email gives up at once
 # (the outbox row waits for beat's sweep), and connecting gives up quickly.

@@ -151,7 +151,7 @@ def test_every_image_is_pinned_to_a_version_and_none_is_redis_or_minio():
 def test_the_scheduler_is_single_active_through_redbeat():
     command = load()["services"]["scheduler"]["command"]
 
-    assert command[-2:] == ["-S", "redbeat.RedBeatScheduler"]
+    assert command[-2:] == ["-S", "thrive.beat.TolerantRedBeatScheduler"]
 
 
 def test_the_virus_scanner_has_a_health_check_that_the_app_waits_for():

@@ -72,7 +72,7 @@ def test_web_probes_are_the_health_endpoints_asked_as_the_ingress_would(example)
 def test_the_scheduler_is_single_active_through_redbeat(example):
     command = pod(example, "thrive-scheduler")["containers"][0]["command"]
 
-    assert command[-2:] == ["-S", "redbeat.RedBeatScheduler"]
+    assert command[-2:] == ["-S", "thrive.beat.TolerantRedBeatScheduler"]
 
 
 def test_migrations_run_in_the_job_and_everything_else_waits_for_them(example):

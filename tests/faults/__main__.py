@@ -13,12 +13,12 @@ import sys
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 import requests
 
 from .load import Clinician, Ledger, Manager, Officer, Worker, client
+from .targets import Row, beat_sends, exit_status, once_per_period
 from .topology import Topology, missing_tools, wait_until
 
 FAULT_SECONDS = int(os.environ.get("FAULT_SECONDS", "60"))
@@ -26,49 +26,8 @@ WARM_SECONDS = 5
 AFTER_SECONDS = 5  # load kept up after recovery, to see that it holds
 RECOVERY_LIMIT = 120  # a part not recovered by then has not recovered by itself
 SETTLE_LIMIT = 150  # emails and audit events: the outbox sweep runs every minute
-BEAT_PERIOD = 60  # send-outbox, the most frequent scheduled job
-
-
-@dataclass
-class Row:
-    fault: str
-    requests: int = 0
-    errors: int = 0  # 5xx and no answer, outside what the fault excuses
-    excused: int = 0  # in-flight requests of a killed app server
-    refused: int = 0  # writes refused with 503 while read-only
-    lost_writes: int = 0
-    emails: tuple[int, int, int] = (0, 0, 0)
-    lost_audit: int = 0
-    recovery: float | None = None
-    signed_out: int = 0
-    scheduled_once: bool | None = None
-    died: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)  # the first few, for the notes
-    fault_at: float | None = None  # when the fault was injected (monotonic)
-    notes: str = ""
-
-    def missed(self) -> list[str]:
-        missed = []
-        if self.errors:
-            missed.append(f"{self.errors} 5xx")
-        if self.lost_writes:
-            missed.append(f"{self.lost_writes} acknowledged writes lost")
-        expected, delivered, duplicated = self.emails
-        if delivered < expected:
-            missed.append(f"{expected - delivered} emails lost")
-        if duplicated:
-            missed.append(f"{duplicated} emails duplicated")
-        if self.lost_audit:
-            missed.append(f"{self.lost_audit} audit events lost")
-        if self.recovery is None:
-            missed.append("did not recover by itself")
-        if self.signed_out:
-            missed.append(f"{self.signed_out} people signed out")
-        if self.died:
-            missed.append(f"{', '.join(self.died)} exited and needed a restart")
-        if self.scheduled_once is False:
-            missed.append("scheduled jobs ran twice")
-        return missed
+# send-outbox, the most frequent scheduled job (OUTBOX_SWEEP_SECONDS in the app servers).
+BEAT_PERIOD = int(os.environ.get("FAULT_SWEEP_SECONDS", "60"))
 
 
 class Suite:
@@ -174,23 +133,7 @@ class Suite:
         requests_ = self.ledger.requests[n_requests:]
         writes = self.ledger.writes[n_writes:]
         views = self.ledger.views[n_views:]
-        row.requests = len(requests_)
-        for entry in requests_:
-            failed = entry.status is None or entry.status >= 500
-            if not failed:
-                continue
-            if excused(entry):
-                row.excused += 1
-            elif entry.status == 503 and entry.kind == "write" and row.fault.startswith("primary"):
-                row.refused += 1
-            else:
-                row.errors += 1
-                if len(row.failures) < 4:
-                    at = entry.started - (row.fault_at or entry.started)
-                    row.failures.append(
-                        f"{entry.method} {entry.path.split('?')[0]} "
-                        f"{entry.status or entry.error} at {at:+.1f}s"
-                    )
+        row.count_answers(requests_, excused)
         row.signed_out = sum(1 for _, at in self.ledger.signed_out if at >= requests_[0].started)
         # Recovery without restarts: every part the fault did not kill is still running. One
         # that exited is named (the row is missed) and started again, so that the settle below
@@ -320,33 +263,20 @@ class Suite:
         raise RuntimeError(f"no Celery worker holds the SMTP connection from port {port}")
 
     def beat_twice(self, row: Row):
-        started = datetime.now()
+        started = datetime.now(UTC)
         self.t.start_beat(2)
         time.sleep(max(FAULT_SECONDS, BEAT_PERIOD + 15))
         self.t.processes.pop("beat2").stop()
-        ended = datetime.now()
-        sends = sorted(
+        ended = datetime.now(UTC)
+        sends = [
             at
             for name in ("beat1", "beat2")
-            for at in self._beat_sends(name, "send-outbox")
+            for at in beat_sends(self.t.log_text(name), "send-outbox")
             if started <= at <= ended
-        )
-        gaps = [b - a for a, b in zip(sends, sends[1:], strict=False)]
-        row.scheduled_once = bool(sends) and all(
-            g.total_seconds() > BEAT_PERIOD * 0.9 for g in gaps
-        )
+        ]
+        row.scheduled_once = once_per_period(sends, BEAT_PERIOD)
         row.recovery = 0.0
         row.notes = f"send-outbox sent {len(sends)} times in {(ended - started).seconds}s. "
-
-    def _beat_sends(self, name: str, entry: str) -> list[datetime]:
-        path = self.t.root / "logs" / f"{name}.log"
-        found = []
-        for line in path.read_text(errors="replace").splitlines():
-            if f"Sending due task {entry} " in line:
-                stamp = re.match(r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d+)", line)
-                if stamp:
-                    found.append(datetime.strptime(stamp[1], "%Y-%m-%d %H:%M:%S"))
-        return found
 
 
 TIMEOUT_JOIN = 40
@@ -423,9 +353,8 @@ def main() -> int:
                 flush=True,
             )
         print_table(rows)
-        failed = [row for row in rows if row.missed()]
-        print(f"\n{len(rows) - len(failed)} of {len(rows)} faults met every target.")
-        return 1 if failed else 0
+        print(f"\n{sum(1 for r in rows if not r.missed())} of {len(rows)} faults met every target.")
+        return exit_status(rows)
     except Exception:
         for name in ("app1", "app2", "worker1", "worker2", "beat1", "haproxy"):
             tail = topology.log_tail(name, 15)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 import io
+import os
 import random
 import re
 import threading
@@ -108,7 +109,7 @@ def token(prefix: str) -> str:
 
 
 class Person(threading.Thread, metaclass=abc.ABCMeta):
-    think = 0.4
+    think = float(os.environ.get("FAULT_THINK_SECONDS", "0.4"))  # a pause of 0.5-1.5 times it
 
     def __init__(self, *, username: str, base: str, ca: str, ledger: Ledger, running, seed: int):
         super().__init__(name=username, daemon=True)
@@ -170,7 +171,9 @@ class Person(threading.Thread, metaclass=abc.ABCMeta):
         )
         return response
 
-    def submit(self, page: requests.Response, path, *, having, what, data, files=None):
+    def submit(
+        self, page: requests.Response, path, *, having, what, data, files=None, expect=(302,)
+    ):
         form = post_form(page.text, having=having)
         if form is None:
             raise Refused(f"{what}: no form on {path}")
@@ -179,7 +182,7 @@ class Person(threading.Thread, metaclass=abc.ABCMeta):
             path,
             kind="write",
             what=what,
-            expect=(302,),
+            expect=expect,
             data=form.data(**data),
             files=files,
         )
@@ -251,7 +254,12 @@ class Officer(Person):
                 "notifier": "School",
                 "reason_for_referral": "Fault suite referral",
             },
+            expect=(302, 200),
         )
+        if response.status_code == 200:  # "This family may already be known": seen, go on
+            response = self.submit(
+                response, "/cases/refer/", having="known_checked", what="referral", data={}
+            )
         match = CASE_URL.match(response.headers.get("Location", ""))
         if not match:
             raise Refused(f"referral answered {response.headers.get('Location')}")

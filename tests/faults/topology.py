@@ -32,9 +32,23 @@ PG_BIN = Path(os.environ.get("FAULT_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
 @dataclass(frozen=True)
 class Ports:
-    """Loopback ports, from FAULT_PORT_BASE (17000 unless told)."""
+    """The suite's loopback ports, `base` + 1 to + 12: from FAULT_PORT_BASE if set, else the
+    first block from 17000 on (in steps of 100) where none is in use. Below the kernel's
+    ephemeral range (32768 on), which the tests' free_port() and every outgoing connection
+    take theirs from: nothing else on the machine takes one while a part is stopped."""
 
-    base: int = int(os.environ.get("FAULT_PORT_BASE", "17000"))
+    base: int
+    SPAN = 13
+
+    @classmethod
+    def choose(cls, start: int = 17000) -> Ports:
+        if os.environ.get("FAULT_PORT_BASE"):
+            return cls(int(os.environ["FAULT_PORT_BASE"]))
+        limit = ephemeral_ports_start()
+        for base in range(start, limit - cls.SPAN, 100):
+            if all(port_free(base + n) for n in range(cls.SPAN)):
+                return cls(base)
+        raise StartFailed(f"no block of {cls.SPAN} free loopback ports below {limit}")
 
     @property
     def primary(self):
@@ -96,6 +110,24 @@ def wait_until(what: str, check, timeout: float = 60, every: float = 0.2):
     raise StartFailed(f"{what} did not come up within {timeout:.0f}s")
 
 
+def ephemeral_ports_start() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
+
+
+def port_free(port: int) -> bool:
+    """Whether a server could listen on the loopback port now."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def port_open(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
@@ -141,7 +173,7 @@ class Process:
 
 @dataclass
 class Topology:
-    ports: Ports = field(default_factory=Ports)
+    ports: Ports = field(default_factory=Ports.choose)
     app_workers: int = int(os.environ.get("FAULT_GUNICORN_WORKERS", "2"))
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="thrive-faults-")))
     processes: dict[str, Process] = field(default_factory=dict)
@@ -196,6 +228,7 @@ class Topology:
             PYTHONUNBUFFERED="1",
             PYTHONPATH=str(ROOT),
             AUDIT_SPOOL_DIR=str(self.root / "hosts" / node / "spool"),
+            OUTBOX_SWEEP_SECONDS=os.environ.get("FAULT_SWEEP_SECONDS", "60"),
         )
         return env
 
@@ -537,7 +570,8 @@ class Topology:
                 "--pidfile",
                 "",
             ],
-            env=self.app_env(f"beat{n}"),
+            # The sends at INFO, as JSON lines the suite reads (targets.beat_sends).
+            env=self.app_env(f"beat{n}") | {"LOG_LEVEL": "INFO", "LOG_FORMAT": "json"},
         )
 
     def up(self, log=print):
@@ -616,6 +650,10 @@ class Topology:
             print(f"Kept {self.root} (FAULT_KEEP=1)")
         else:
             shutil.rmtree(self.root, ignore_errors=True)
+
+    def log_text(self, name: str) -> str:
+        path = self.root / "logs" / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
 
     def log_tail(self, name: str, lines: int = 30) -> str:
         path = self.root / "logs" / f"{name}.log"

@@ -1,5 +1,5 @@
-"""Real servers for fault tests, on loopback ports of their own (17100-17199), started and
-stopped by pid. Never the shared PostgreSQL (5432) or Redis (6379)."""
+"""Real servers for fault tests, on loopback ports the kernel hands out (tests/ports.py),
+started and stopped by pid. Never the shared PostgreSQL (5432) or Redis (6379)."""
 
 from __future__ import annotations
 

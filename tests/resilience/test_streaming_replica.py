@@ -31,6 +31,9 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[2]
 WEB_PORT = free_port()
 BASE = f"http://127.0.0.1:{WEB_PORT}"
+# A second server whose watch probes the primary only once in ten minutes: whatever it does
+# when the primary dies, its timer has nothing to do with it.
+SLOW_PROBE_PORT = free_port()
 CANNOT_SAVE = "Thrive cannot save changes right now"
 
 SETUP = """
@@ -44,6 +47,29 @@ client = Client()
 client.force_login(manager)
 print(case.thrive_id, case.pk, client.cookies["sessionid"].value)
 """
+
+
+def gunicorn(port, env):
+    server = subprocess.Popen(  # noqa: S603
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "thrive.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "1",
+            "--threads",
+            "4",
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_until(lambda: port_open(port), timeout=60, what="gunicorn")
+    return server
 
 
 def environment(pg, spool):
@@ -63,7 +89,7 @@ def environment(pg, spool):
 @pytest.fixture(scope="module")
 def topology(tmp_path_factory):
     pg = StreamingReplica(free_port(), free_port())
-    server = None
+    servers = []
     try:
         pg.build()
         pg.psql(pg.primary, "CREATE DATABASE thrive_resilience")
@@ -81,35 +107,21 @@ def topology(tmp_path_factory):
             text=True,
         )
         thrive_id, case_pk, session = made.stdout.split()[-3:]
-        server = subprocess.Popen(  # noqa: S603
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                "thrive.wsgi",
-                "-b",
-                f"127.0.0.1:{WEB_PORT}",
-                "-w",
-                "1",
-                "--threads",
-                "4",
-                "--timeout",
-                "60",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_until(lambda: port_open(WEB_PORT), timeout=60, what="gunicorn")
+        servers = [
+            gunicorn(WEB_PORT, env),
+            gunicorn(SLOW_PROBE_PORT, env | {"DATABASE_PRIMARY_CHECK_SECONDS": "600"}),
+        ]
         yield pg, thrive_id, case_pk, session
     finally:
-        if server is not None:
+        for server in servers:
             server.terminate()
             server.wait(timeout=30)
         pg.drop()
 
 
 class Browser:
-    def __init__(self, session):
+    def __init__(self, session, base=BASE):
+        self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
         self.opener.addheaders = [("Cookie", f"sessionid={session}")]
@@ -117,9 +129,9 @@ class Browser:
 
     def open(self, path, data=None):
         csrf = next((c.value for c in self.jar if c.name == "csrftoken"), "")
-        request = urllib.request.Request(BASE + path, data=data)
+        request = urllib.request.Request(self.base + path, data=data)
         request.add_header("Cookie", f"sessionid={self.session}; csrftoken={csrf}")
-        request.add_header("Referer", BASE + path)
+        request.add_header("Referer", self.base + path)
         try:
             with self.opener.open(request, timeout=30) as response:
                 return response.status, response.headers, response.read().decode()
@@ -178,3 +190,21 @@ def test_primary_outage_read_only_from_the_replica_and_back_by_itself(topology):
     print(
         f"\nprimary stop noticed in {noticed:.1f} s; back to normal {recovered:.1f} s after start"
     )
+
+
+def test_the_first_read_after_the_primary_dies_is_answered_from_the_replica(topology):
+    """Before any probe has noticed: the read fails on the primary, a probe confirms it down
+    and the page is read again from the replica, never a 503."""
+    pg, thrive_id, case_pk, session = topology
+    browser = Browser(session, base=f"http://127.0.0.1:{SLOW_PROBE_PORT}")
+    status, _, page = browser.get(f"/cases/{thrive_id}/")
+    assert status == 200 and CANNOT_SAVE not in page  # its watch probed: up, for ten minutes
+
+    pg.stop(pg.primary)
+    try:
+        status, _, page = browser.get(f"/cases/{thrive_id}/")
+    finally:
+        pg.start(pg.primary)
+
+    assert status == 200 and thrive_id in page
+    assert CANNOT_SAVE in page  # and read-only mode from then on
