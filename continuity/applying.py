@@ -29,7 +29,7 @@ from thrive.models import District, Membership, Role, Service, User
 from thrive.outbox import queue_email
 from thrive.ui.templatetags.govuk import uk_datetime
 
-from . import kinds
+from . import decisions, kinds
 from .models import DowntimeRecord, RecordKind
 from .readonly import downtime_in_force
 from .records import RESTRICTED_NOT_SENT, RecordRefused, may_keep_records
@@ -73,6 +73,15 @@ class Preview:
     outcome: str = ""  # what applying will do, in a sentence
     case_version: int | None = None
     services: list = field(default_factory=list)  # for an officer referring a NEW family
+    compares: bool = False  # the rows set case fields: show the case now beside them
+    # The choices to make when the case changed since: one per conflicting field, or, for a
+    # decision record, one per part (the decision, the worker allocated).
+    choice_rows: list[Row] | None = None
+
+    def choosing(self) -> list[Row]:
+        if self.choice_rows is not None:
+            return self.choice_rows
+        return [row for row in self.rows if row.conflict]
 
 
 def source_of(record: DowntimeRecord) -> str:
@@ -107,7 +116,13 @@ def refusal_for(record: DowntimeRecord, by: User) -> str:
             f"You cannot open case {record.thrive_id}. Ask its service’s manager to apply "
             "this record."
         )
-    if not notes.may_record_notes(by, case):
+    if record.kind == RecordKind.DECISION:
+        if not decisions.may_apply(by, case):
+            return (
+                "Only the service’s manager can apply a decision or an allocation, to a case "
+                "that is not archived."
+            )
+    elif not notes.may_record_notes(by, case):
         return "You cannot change this case: it is archived, or no longer yours to edit."
     if record.kind == RecordKind.ATTACHMENT and getattr(record, "attachment", None) is None:
         return "The document or photo kept with this record is missing: upload it by hand."
@@ -198,11 +213,14 @@ def preview(record: DowntimeRecord, *, by: User) -> Preview:
             for name in sets
         ]  # fmt: skip
         result.conflicts = conflicts
+        result.compares = True
         result.outcome = (
             f"Changes case {case.thrive_id} as shown."
             if sets
             else "Nothing to change: the case already holds these values."
         )
+    elif kind == RecordKind.DECISION:
+        _preview_decision(result, case)
     elif kind == RecordKind.ATTACHMENT:
         attachment = getattr(record, "attachment", None)
         result.rows = [
@@ -211,6 +229,32 @@ def preview(record: DowntimeRecord, *, by: User) -> Preview:
         ]
         result.outcome = f"Adds it to the document library of case {case.thrive_id}."
     return result
+
+
+def _preview_decision(result: Preview, case: Case) -> None:
+    sets, now, conflicts = decisions.plan(result.record.values, case)
+    in_conflict = {name for part in conflicts for name in decisions.PARTS[part]}
+    result.rows = [
+        Row(name, decisions.label(name), decisions.shown(name, now[name]),
+            decisions.shown(name, sets[name]),
+            name in in_conflict and not decisions.same(now[name], sets[name]))
+        for name in sets
+    ]  # fmt: skip
+    result.choice_rows = []
+    for part in conflicts:
+        names = [name for name in decisions.PARTS[part] if name in sets]
+        result.choice_rows.append(
+            Row(part, decisions.PART_LABELS[part], decisions.part_text(names, now),
+                decisions.part_text(names, sets), True)
+        )  # fmt: skip
+    result.conflicts = conflicts
+    result.compares = True
+    parts = " and ".join(
+        {"decision": "records the decision", "allocation": "allocates the worker"}[part]
+        for part in decisions.PARTS
+        if any(name in sets for name in decisions.PARTS[part])
+    )
+    result.outcome = f"On case {case.thrive_id}, {parts}, as the case page would."
 
 
 def _preview_new_family(result: Preview, by: User) -> Preview:
@@ -275,6 +319,8 @@ def apply_record(
             message = _apply_case_change(
                 locked, case, by=by, choices=choices or {}, request=request
             )
+        elif kind == RecordKind.DECISION:
+            message = _apply_decision(locked, case, by=by, choices=choices or {}, request=request)
         else:
             message = _apply_attachment(locked, case, by=by, request=request)
         _mark_entered(locked, by=by, request=request, note=f"case {case.thrive_id}")
@@ -332,6 +378,21 @@ def _apply_case_change(record, case, *, by, choices, request) -> str:
         )
         return f"Case {case.thrive_id} has been changed."
     return f"Case {case.thrive_id} already held these values: nothing was changed."
+
+
+def _apply_decision(record, case, *, by, choices, request) -> str:
+    _sets, _now, conflicts = decisions.plan(record.values, case)
+    unchosen = [part for part in conflicts if choices.get(part) not in (KEEP_CASE, USE_RECORD)]
+    if unchosen:
+        raise NeedsChoice(unchosen)
+    keep = {part for part in conflicts if choices[part] == KEEP_CASE}
+    written = decisions.apply(
+        record.values, case, by=by, keep=keep, source=source_of(record), request=request
+    )
+    if not written:
+        return f"Case {case.thrive_id} already held these values: nothing was changed."
+    what = " and ".join({"decision": "decision", "allocation": "worker"}[part] for part in written)
+    return f"The {what} on case {case.thrive_id} has been recorded."
 
 
 def _apply_attachment(record, case, *, by, request) -> str:

@@ -7,6 +7,7 @@ fields and checks, so a record is complete when it is written) and the JSON it k
   "base": {name: value}, "base_key_reasons": [ids] or null}, what the case's Edit form took
   and what the case held when it was recorded (to see, when applying, what changed since);
 - new_family: {"service": id or null, "fields": {name: value}}, the referral's demographics;
+- decision: the manager's Record decision or Allocate worker (continuity.decisions);
 - attachment: {"title"}, with the file in a DowntimeAttachment;
 - free_text: {}, the record's own details only.
 
@@ -29,11 +30,12 @@ from documents.fields import SafeFileField
 from thrive.models import Role, Service, User
 from thrive.ui.tables import display
 
+from . import decisions, records
 from .models import NatureOfWork, RecordKind
 from .records import NEW
 
 PREFIX = "work"
-CASE_KINDS = frozenset({RecordKind.NOTE, RecordKind.CASE_CHANGE, RecordKind.ATTACHMENT})
+CASE_KINDS = records.CASE_KINDS
 STRUCTURED_KINDS = CASE_KINDS | {RecordKind.NEW_FAMILY}
 CHANGE_FIELDS = [name for name in CaseEditForm.Meta.fields if name != "key_reasons"]
 
@@ -185,8 +187,18 @@ class AttachmentWork(forms.Form):
         return {"title": values.get("title", "")}
 
 
-def work_form(kind: str, data=None, files=None, *, user: User, case: Case | None, initial=None):
-    """The kind's form, bound to `data` if given."""
+def work_form(
+    kind: str,
+    data=None,
+    files=None,
+    *,
+    user: User,
+    case: Case | None,
+    initial=None,
+    values: dict | None = None,
+):
+    """The kind's form, bound to `data` if given; `values` are the record's, when correcting
+    it."""
     common = {"prefix": PREFIX, "initial": initial}
     if kind == RecordKind.NOTE:
         return NoteWork(data, **common)
@@ -194,6 +206,9 @@ def work_form(kind: str, data=None, files=None, *, user: User, case: Case | None
         return CaseChangeWork(data, case=case, user=user, **common)
     if kind == RecordKind.NEW_FAMILY:
         return NewFamilyWork(data, user=user, **common)
+    if kind == RecordKind.DECISION:
+        form_class = decisions.form_class_for(user, case, values)
+        return form_class(data, case=case, **common)
     if kind == RecordKind.ATTACHMENT:
         return AttachmentWork(data, files, **common)
     raise ValueError(f"{kind} records have no work form")
@@ -203,6 +218,8 @@ def nature_of(kind: str, values: dict) -> str:
     """The tracker's Nature of Work Undertaken for a structured record."""
     if kind == RecordKind.NOTE:
         return NatureOfWork.CASE_NOTE if values["kind"] == NoteKind.NOTE else NatureOfWork.CONTACT
+    if kind == RecordKind.DECISION:
+        return NatureOfWork.DECISION if decisions.is_decision(values) else NatureOfWork.ALLOCATION
     return {
         RecordKind.CASE_CHANGE: NatureOfWork.DETAILS,
         RecordKind.NEW_FAMILY: NatureOfWork.NEW_REFERRAL,
@@ -253,6 +270,8 @@ def summary_of(kind: str, values: dict) -> str:
     if kind == RecordKind.NEW_FAMILY:
         fields = values["fields"]
         return f"New family {fields['family_names']}: {fields['reason_for_referral']}"
+    if kind == RecordKind.DECISION:
+        return decisions.summary(values)
     if kind == RecordKind.ATTACHMENT:
         return f"Document or photo to attach: {values['title']}"
     raise ValueError(kind)
@@ -279,6 +298,8 @@ def record_fields(kind: str, values: dict, *, case: Case | None) -> dict:
 
 def initial_from(record) -> dict:
     """The kind's form filled in from a record, for the author's correction."""
+    if record.kind == RecordKind.DECISION:
+        return decisions.initial_from(record.values)
     form_class = {
         RecordKind.NOTE: NoteWork,
         RecordKind.CASE_CHANGE: CaseChangeWork,
