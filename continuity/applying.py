@@ -22,7 +22,13 @@ from django.utils import timezone
 from cases import notes
 from cases.models import Case, KeyReason, NoteKind
 from cases.services import CaseActionRefused, StaleCase, refer_case, update_case
-from documents.services import DocumentActionRefused, DuplicateDocument, upload_document
+from documents.models import Document
+from documents.services import (
+    DocumentActionRefused,
+    DuplicateDocument,
+    add_version,
+    upload_document,
+)
 from documents.uploads import UploadRefused, check_upload
 from thrive import audit
 from thrive.models import District, Membership, Role, Service, User
@@ -228,6 +234,10 @@ def preview(record: DowntimeRecord, *, by: User) -> Preview:
             Row("file", "Document or photo", "", attachment.original_name if attachment else ""),
         ]
         result.outcome = f"Adds it to the document library of case {case.thrive_id}."
+        version_of = Document.objects.filter(pk=record.values.get("document")).first()
+        if version_of is not None:
+            result.rows.append(Row("document", "New version of", "", version_of.name))
+            result.outcome = f"Adds it as a new version of {version_of.name}."
     return result
 
 
@@ -403,14 +413,17 @@ def _apply_attachment(record, case, *, by, request) -> str:
         except UploadRefused as refused:
             raise RecordRefused(refused.message) from None
         try:
-            document = upload_document(
-                by=by,
-                checked=checked,
-                case=case,
-                title=record.values.get("title", ""),
-                request=request,
-            )
-            message = f"{document.name} is in the document library of case {case.thrive_id}."
+            if record.values.get("document"):
+                document, message = _add_version(record, case, checked, by=by, request=request)
+            else:
+                document = upload_document(
+                    by=by,
+                    checked=checked,
+                    case=case,
+                    title=record.values.get("title", ""),
+                    request=request,
+                )
+                message = f"{document.name} is in the document library of case {case.thrive_id}."
         except DuplicateDocument as duplicate:
             document = duplicate.existing
             message = f"This file was already on case {case.thrive_id} as {document.name}."
@@ -421,6 +434,26 @@ def _apply_attachment(record, case, *, by, request) -> str:
     stored_name = attachment.stored_name
     transaction.on_commit(lambda: default_storage.delete(stored_name))
     return message
+
+
+VERSION_OF_GONE = (
+    "The document this is a new version of is no longer in the case’s document library: "
+    "upload the file by hand."
+)
+
+
+def _add_version(record, case, checked, *, by, request):
+    """A new version of one of the case's documents, as Upload new version adds it."""
+    document = (
+        Document.objects.visible_to(by)
+        .live()
+        .filter(pk=record.values["document"], case=case)
+        .first()
+    )
+    if document is None:
+        raise RecordRefused(VERSION_OF_GONE)
+    version = add_version(document, by=by, checked=checked, request=request)
+    return document, f"Version {version.number} of {document.name} is in the document library."
 
 
 def _apply_new_family(record, *, by, service, request) -> Applied:

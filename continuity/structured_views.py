@@ -54,9 +54,15 @@ def start_record(request):
 
 def _case_for(request, kind):
     """The case a case kind's record belongs to (from ?case=), or the page that asks."""
-    chooser = CaseChoiceForm(
-        request.GET if "case" in request.GET else None, user=request.user, kind=kind
-    )
+    # The case by ?case=, or, from the library's Upload Document page in read-only mode, as
+    # typed on it (posted with the file).
+    if "case" in request.GET:
+        chosen = request.GET
+    elif request.method == "POST" and request.POST.get("carried") == "1" and "case" in request.POST:
+        chosen = request.POST
+    else:
+        chosen = None
+    chooser = CaseChoiceForm(chosen, user=request.user, kind=kind)
     if chooser.is_bound and chooser.is_valid():
         return chooser.found, None
     page = render(
