@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -23,19 +21,12 @@ from cases import notes
 from cases.models import Case, KeyReason, NoteKind
 from cases.services import CaseActionRefused, StaleCase, refer_case, update_case
 from documents.models import Document
-from documents.services import (
-    DocumentActionRefused,
-    DuplicateDocument,
-    add_version,
-    upload_document,
-)
-from documents.uploads import UploadRefused, check_upload
 from thrive import audit
 from thrive.models import District, Membership, Role, Service, User
 from thrive.outbox import queue_email
 from thrive.ui.templatetags.govuk import uk_datetime
 
-from . import decisions, kinds
+from . import attachments, decisions, kinds
 from .models import DowntimeRecord, RecordKind
 from .readonly import downtime_in_force
 from .records import RESTRICTED_NOT_SENT, RecordRefused, may_keep_records
@@ -332,7 +323,7 @@ def apply_record(
         elif kind == RecordKind.DECISION:
             message = _apply_decision(locked, case, by=by, choices=choices or {}, request=request)
         else:
-            message = _apply_attachment(locked, case, by=by, request=request)
+            message = attachments.apply_attachment(locked, case, by=by, request=request)
         _mark_entered(locked, by=by, request=request, note=f"case {case.thrive_id}")
     return Applied(locked, message)
 
@@ -403,57 +394,6 @@ def _apply_decision(record, case, *, by, choices, request) -> str:
         return f"Case {case.thrive_id} already held these values: nothing was changed."
     what = " and ".join({"decision": "decision", "allocation": "worker"}[part] for part in written)
     return f"The {what} on case {case.thrive_id} has been recorded."
-
-
-def _apply_attachment(record, case, *, by, request) -> str:
-    attachment = record.attachment
-    with default_storage.open(attachment.stored_name) as stored:
-        try:
-            checked = check_upload(File(stored, name=attachment.original_name))
-        except UploadRefused as refused:
-            raise RecordRefused(refused.message) from None
-        try:
-            if record.values.get("document"):
-                document, message = _add_version(record, case, checked, by=by, request=request)
-            else:
-                document = upload_document(
-                    by=by,
-                    checked=checked,
-                    case=case,
-                    title=record.values.get("title", ""),
-                    request=request,
-                )
-                message = f"{document.name} is in the document library of case {case.thrive_id}."
-        except DuplicateDocument as duplicate:
-            document = duplicate.existing
-            message = f"This file was already on case {case.thrive_id} as {document.name}."
-        except DocumentActionRefused as refused:
-            raise RecordRefused(str(refused)) from None
-    attachment.document = document
-    attachment.save(update_fields=["document"])
-    stored_name = attachment.stored_name
-    transaction.on_commit(lambda: default_storage.delete(stored_name))
-    return message
-
-
-VERSION_OF_GONE = (
-    "The document this is a new version of is no longer in the case’s document library: "
-    "upload the file by hand."
-)
-
-
-def _add_version(record, case, checked, *, by, request):
-    """A new version of one of the case's documents, as Upload new version adds it."""
-    document = (
-        Document.objects.visible_to(by)
-        .live()
-        .filter(pk=record.values["document"], case=case)
-        .first()
-    )
-    if document is None:
-        raise RecordRefused(VERSION_OF_GONE)
-    version = add_version(document, by=by, checked=checked, request=request)
-    return document, f"Version {version.number} of {document.name} is in the document library."
 
 
 def _apply_new_family(record, *, by, service, request) -> Applied:
