@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from tests.ports import free_port
 
-from .conftest import ACTION_TIMEOUT_MS, NAVIGATION_TIMEOUT_MS, ROOT
+from .conftest import ACTION_TIMEOUT_MS, NAVIGATION_TIMEOUT_MS, ROOT, check_accessibility
 from .test_case_journey import sign_in
 
 PORT = free_port()
@@ -250,7 +250,13 @@ def test_the_offline_tracker_is_an_installable_app_that_works_offline(live_serve
     reloaded = page.reload()
     assert reloaded.from_service_worker
     expect(page.get_by_role("heading", level=1)).to_have_text("Offline Downtime tracker")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for kind in ("Case note or contact", "Change to case information", "New family (NEW)"):
+        page.get_by_label(kind).check()
+        check_accessibility(page)
     keep_record(page, 1)
+    assert errors == []
     expect(page.get_by_test_id("offline-status")).to_contain_text("1 record waiting to be sent")
 
     # Back online, it is sent.

@@ -59,3 +59,18 @@ def test_demo_shows_records_of_every_kind_applied_and_waiting(demo):
     assert note.case == applied.get(kind=RecordKind.NOTE).case
     photo = applied.get(kind=RecordKind.ATTACHMENT).attachment.document
     assert Document.objects.filter(pk=photo.pk, case=note.case).exists()
+
+
+def test_demo_decision_waits_for_mgr01_and_applies_with_one_button(demo):
+    from cases.models import Case
+    from continuity import applying
+    from continuity.models import RecordKind
+
+    record = DowntimeRecord.objects.get(kind=RecordKind.DECISION)
+    manager = User.objects.get(username="mgr01")
+    assert record.entered_at is None and record.created_by == manager
+
+    applying.apply_record(record, by=manager)
+
+    case = Case.objects.get(pk=record.case_id)
+    assert case.status == "open" and case.worker.username == "wkr01"
