@@ -16,13 +16,19 @@ from django.db import models
 
 from cases.forms import CaseEditForm, label_of
 from cases.models import Case, NoteKind
-from thrive.models import User
+from cases.services import workers_of
+from thrive.models import Role, Service, User
 
-from . import kinds, records
+from . import decisions, kinds, records
 from .models import RecordKind
 from .record_forms import StructuredRecordForm
 
-OFFLINE_KINDS = (RecordKind.NOTE, RecordKind.CASE_CHANGE, RecordKind.NEW_FAMILY)
+OFFLINE_KINDS = (
+    RecordKind.NOTE,
+    RecordKind.CASE_CHANGE,
+    RecordKind.DECISION,
+    RecordKind.NEW_FAMILY,
+)
 # The case fields a record kept offline may change: one at a time, dates or short text.
 OFFLINE_DATE_FIELDS = ["first_contact_family", "first_contact_notifier", "assessment_date"]
 OFFLINE_TEXT_FIELDS = ["address", "postcode", "notifier", "other_children"]
@@ -37,6 +43,19 @@ def change_choices() -> list[tuple[str, str]]:
 
 def note_kinds() -> list[tuple[str, str]]:
     return NoteKind.choices
+
+
+def workers_for(user: User) -> list[tuple[int, str]]:
+    """The workers a manager may name in a decision kept offline: their services' own, as
+    the case page lists them. Staff names only; the server checks the case's service."""
+    services = Service.objects.filter(
+        memberships__user=user, memberships__role=Role.SERVICE_MANAGER
+    )
+    workers = {}
+    for service in services:
+        for worker in workers_of(service):
+            workers[worker.pk] = f"{worker.full_name} ({worker.username})"
+    return sorted(workers.items(), key=lambda item: item[1])
 
 
 class NotThisKind(Exception):
@@ -103,6 +122,16 @@ def _edit_data(case: Case, form: CaseEditForm, fields: dict) -> dict:
     return _prefixed(data)
 
 
+def _decision_data(case: Case, fields: dict) -> dict:
+    """Record decision (or Allocate worker) as the case page would have it posted."""
+    data = {"version": str(case.version)}
+    for name in ("progressing", "decline_reason", "waiting_list", "worker"):
+        data[name] = _text(fields, name)
+    for name in ("response_date", "predicted_start_date", "date_appointed"):
+        data.update(date_parts(name, fields.get(name)))
+    return _prefixed(data)
+
+
 def _family_data(fields: dict) -> dict:
     data = {}
     for name in NEW_FAMILY_FIELDS:
@@ -124,6 +153,13 @@ LABELS = {
     "change_field": "Case information to change",
     "change_date": "New date",
     "change_text": "New value",
+    "response_date": "Date of response to EHPS",
+    "progressing": "Is the case progressing within the commissioned service?",
+    "decline_reason": "Reason for declining",
+    "waiting_list": "Is the case subject to a waiting list?",
+    "predicted_start_date": "Predicted date that work will start",
+    "worker": "Name of worker",
+    "date_appointed": "Date worker appointed",
 }
 NOT_TYPED_LINES = frozenset({"kind", "restricted", "recorded_date", "recorded_time"})
 
@@ -138,6 +174,9 @@ def _typed_lines(kind: str, fields: dict) -> list[str]:
             value = label_of(value)
         elif name == "note_kind" and value in NoteKind.values:
             value = NoteKind(value).label
+        elif name == "worker":
+            worker = User.objects.filter(pk=int(value) if str(value).isdigit() else None).first()
+            value = f"{worker.full_name} ({worker.username})" if worker else value
         family_field = name.removeprefix("nf_")
         label = LABELS.get(name) or (
             label_of(family_field) if family_field in NEW_FAMILY_FIELDS else ""
@@ -183,6 +222,10 @@ def checked_record(kind: str, fields: dict, *, by: User) -> dict:
                 {**fields, "kind": kind},
             )
         work = kinds.work_form(kind, _edit_data(case, shape, fields), user=by, case=case)
+    elif kind == RecordKind.DECISION:
+        if not decisions.may_record(by, case):
+            raise NotThisKind([decisions.NOT_YOURS], {**fields, "kind": kind})
+        work = kinds.work_form(kind, _decision_data(case, fields), user=by, case=case)
     else:
         work = kinds.work_form(kind, _family_data(fields), user=by, case=None)
         if "service" in work.fields:  # an officer chooses the service when applying it
@@ -207,6 +250,7 @@ def fallback_fields(error: NotThisKind) -> dict:
         "nature_of_work": {
             RecordKind.NOTE: "case_note",
             RecordKind.CASE_CHANGE: "details",
+            RecordKind.DECISION: "decision",
             RecordKind.NEW_FAMILY: "new_referral",
         }[typed["kind"]],
         "details": "\n".join(

@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.models import Progressing
 from cases.note_forms import NOTE_TEXT_MAX
 from thrive.access import role_required
+from thrive.models import Role
 
 from . import offline, offline_kinds, records
 from .models import NatureOfWork, RecordKind
@@ -29,6 +31,7 @@ SERVICE_WORKER = Path(__file__).resolve().parent.parent / "static" / "js" / "off
 def offline_tracker(request):
     """Kept by the service worker, so it opens when Thrive cannot be reached. It holds no
     records: they are in the browser, encrypted, until they are sent."""
+    manager = request.user.has_role(Role.SERVICE_MANAGER)
     return render(
         request,
         "continuity/offline/tracker.html",
@@ -40,7 +43,11 @@ def offline_tracker(request):
             "kinds": [
                 (kind.value, kind.label)
                 for kind in (*offline_kinds.OFFLINE_KINDS, RecordKind.FREE_TEXT)
+                if kind != RecordKind.DECISION or manager
             ],
+            "manager": manager,
+            "workers": offline_kinds.workers_for(request.user) if manager else [],
+            "progressing": Progressing.choices,
             "note_kinds": offline_kinds.note_kinds(),
             "note_max": NOTE_TEXT_MAX,
             "change_choices": offline_kinds.change_choices(),

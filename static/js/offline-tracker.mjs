@@ -3,8 +3,9 @@
 // one-off private key is never kept, so this page cannot read a record back. Records are
 // sent, oldest first, when Thrive answers; each carries its own key, so one sent twice is
 // added once. A record is of one kind (a case note or contact, a change to one case field, a
-// new family, or free text), checked on arrival by that kind's form. Plain JavaScript, no
-// framework: see continuity/offline.py and continuity/offline_kinds.py for the server side.
+// decision or allocation, a new family, or free text), checked on arrival by that kind's
+// form. Plain JavaScript, no framework: see continuity/offline.py and
+// continuity/offline_kinds.py for the server side.
 const root = document.querySelector("[data-offline-tracker]");
 const form = root && root.querySelector("[data-offline-form]");
 const INFO = new TextEncoder().encode("thrive downtime record v1");
@@ -107,6 +108,9 @@ const REQUIRED = {
     change_date: "Enter the new date",
     change_text: "Enter the new value",
   },
+  decision: {
+    thrive_id: "Enter the Thrive ID of the case",
+  },
   new_family: {
     nf_family_names: "Enter the family second name or names",
     nf_child_first_name: "Enter the main child’s first name",
@@ -182,8 +186,8 @@ function resetForm() {
   form.reset();
   form.querySelector(`input[name=kind][value=${kind}]`).checked = true;
   const now = today();
-  ["recorded_date", "happened_date", "nf_date_referred"].forEach((name) => {
-    form[name].value = now.date;
+  ["recorded_date", "happened_date", "nf_date_referred", "response_date"].forEach((name) => {
+    if (form[name]) form[name].value = now.date;
   });
   ["recorded_time", "happened_time"].forEach((name) => {
     form[name].value = now.time;

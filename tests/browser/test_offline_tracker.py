@@ -229,10 +229,12 @@ def test_the_offline_tracker_is_an_installable_app_that_works_offline(live_serve
     from thrive.models import Role
 
     page = profile_page
-    worker = person(Role.SERVICE_WORKER, service=ServiceFactory(), username="wkr09")
-    worker.set_password(settings.DEMO_PASSWORD)
-    worker.save()
-    sign_in(page, live_server, "wkr09")
+    service = ServiceFactory()
+    person(Role.SERVICE_WORKER, service=service, full_name="Will Kerr")
+    manager = person(Role.SERVICE_MANAGER, service=service, username="mgr09")
+    manager.set_password(settings.DEMO_PASSWORD)
+    manager.save()
+    sign_in(page, live_server, "mgr09")
     page.goto(f"{live_server.url}/continuity/offline/")
     wait_until(page, "() => Boolean(navigator.serviceWorker.controller)")
     wait_until(page, "() => caches.match('/continuity/offline/').then(Boolean)")
@@ -252,7 +254,8 @@ def test_the_offline_tracker_is_an_installable_app_that_works_offline(live_serve
     expect(page.get_by_role("heading", level=1)).to_have_text("Offline Downtime tracker")
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    for kind in ("Case note or contact", "Change to case information", "New family (NEW)"):
+    kinds = ["Case note or contact", "Change to case information", "New family (NEW)"]
+    for kind in [*kinds, "Decision on a referral or worker allocated"]:
         page.get_by_label(kind).check()
         check_accessibility(page)
     keep_record(page, 1)

@@ -182,3 +182,74 @@ def test_a_restricted_offline_note_stays_its_authors(client, team, case):
 
     assert DowntimeRecord.objects.get().restricted
     assert not DowntimeRecord.objects.visible_to(team.manager).exists()
+
+
+def decision(case, **overrides):
+    return about(
+        {
+            "thrive_id": case.thrive_id,
+            "response_date": "2026-11-20",
+            "progressing": "yes",
+            "decline_reason": "",
+            "waiting_list": "no",
+            "predicted_start_date": "",
+            "worker": "",
+            "date_appointed": "",
+        },
+        overrides,
+    )
+
+
+@pytest.fixture
+def awaiting(team):
+    from ..factories import make_case
+
+    return make_case(team.service, referred_by=team.officer)
+
+
+def test_a_managers_offline_decision_arrives_as_a_decision_record(client, team, awaiting):
+    client.force_login(team.manager)
+
+    send(
+        client,
+        team.manager,
+        decision(awaiting, worker=str(team.worker.pk), date_appointed="2026-11-21"),
+        kind="decision",
+    )
+
+    record = DowntimeRecord.objects.get()
+    assert record.kind == RecordKind.DECISION and record.case == awaiting
+    assert record.values["fields"]["worker"] == team.worker.pk
+    applying.apply_record(record, by=team.manager)
+    assert Case.objects.get(pk=awaiting.pk).worker == team.worker
+
+
+def test_an_offline_decision_the_live_form_refuses_is_kept_as_free_text(client, team, awaiting):
+    client.force_login(team.manager)
+
+    send(client, team.manager, decision(awaiting, progressing="no"), kind="decision")
+
+    record = DowntimeRecord.objects.get()
+    assert record.kind == RecordKind.FREE_TEXT and record.nature_of_work == "decision"
+    assert "Enter the reason for declining the case" in record.details
+
+
+def test_a_worker_cannot_send_a_decision(client, team, case):
+    client.force_login(team.worker)
+
+    send(client, team.worker, decision(case), kind="decision")
+
+    record = DowntimeRecord.objects.get()
+    assert record.kind == RecordKind.FREE_TEXT
+    assert "Only the service’s manager records a decision" in record.details
+
+
+def test_the_offline_page_offers_decisions_to_managers_only(client, team):
+    from django.urls import reverse
+
+    client.force_login(team.manager)
+    page = client.get(reverse("continuity:offline"))
+    assert 'id="kind-decision"' in page.text and "Will Kerr" in page.text
+
+    client.force_login(team.worker)
+    assert 'id="kind-decision"' not in client.get(reverse("continuity:offline")).text
