@@ -234,15 +234,18 @@ def update_case(
     case = _save(case, by=by, expected_version=version, fields=fields)
     if key_reasons is not None:
         case.key_reasons.set(key_reasons)
-    note = ", ".join(changed)
-    if entered_from:
-        note = f"{_entered_from(entered_from)}: {note}"
-    audit.record(request, "case_updated", case, user=by, note=note[:200])
+    note = _with_source(", ".join(changed), entered_from)
+    audit.record(request, "case_updated", case, user=by, note=note)
     return case
 
 
 def _entered_from(source: str) -> str:
     return f"entered from {source}" if source else ""
+
+
+def _with_source(note: str, source: str) -> str:
+    """An audit note led by where the change was first written, if it was elsewhere."""
+    return (f"{_entered_from(source)}: {note}" if source else note)[:200]
 
 
 @transaction.atomic
@@ -256,11 +259,12 @@ def record_decision(
     decline_reason: str = "",
     waiting_list: bool | None = None,
     predicted_start_date: date | None = None,
+    entered_from: str = "",
     request=None,
 ) -> Case:
     """The manager's answer to "Is the case progressing within the commissioned service".
     No needs a reason and tells the EHPS officer; Pending keeps it in Cases Pending; Yes
-    accepts it, awaiting a worker."""
+    accepts it, awaiting a worker. `entered_from` says where it was first written."""
     _check(by, "decide", case)
     if progressing == Progressing.NO and not decline_reason.strip():
         raise CaseActionRefused("Enter the reason for declining the case.")
@@ -279,7 +283,11 @@ def record_decision(
     }
     case = _save(case, by=by, expected_version=version, fields=fields)
     audit.record(
-        request, "case_decision_recorded", case, user=by, note=f"progressing: {progressing}"
+        request,
+        "case_decision_recorded",
+        case,
+        user=by,
+        note=_with_source(f"progressing: {progressing}", entered_from),
     )
     if progressing == Progressing.NO and case.referred_by.email:
         queue_email(
@@ -310,10 +318,12 @@ def allocate_worker(
     version: int,
     worker: User,
     date_appointed: date,
+    entered_from: str = "",
     request=None,
 ) -> Case:
     """Name the worker. Access follows the allocation: the previous worker loses the case
-    from My Cases at once, the new one gains it, and is emailed."""
+    from My Cases at once, the new one gains it, and is emailed. `entered_from` says where
+    it was first written."""
     _check(by, "allocate", case)
     if not workers_of(case.service).filter(pk=worker.pk).exists():
         raise CaseActionRefused("Choose a worker from this service.")
@@ -325,7 +335,9 @@ def allocate_worker(
         fields={"worker": worker, "date_worker_appointed": date_appointed, "status": Status.OPEN},
     )
     note = f"worker: {worker.username}" + (f" (was {previous.username})" if previous else "")
-    audit.record(request, "case_worker_allocated", case, user=by, note=note)
+    audit.record(
+        request, "case_worker_allocated", case, user=by, note=_with_source(note, entered_from)
+    )
     if worker.email and worker != previous:
         queue_email(
             to=[worker.email],

@@ -130,13 +130,18 @@ ACTION_PAGES = {
 }
 
 
-# In read-only mode a change page's form is kept in the Downtime tracker instead: the Edit
-# page's values become a structured record (its form has the "work" prefix a record's work
-# form has); the others' become a free-text record, filled in for the person to check.
+# In read-only mode a change page's form is kept in the Downtime tracker instead: the Edit,
+# note, Record decision and Allocate worker pages' values become a structured record (their
+# forms have the "work" prefix a record's work form has); the others' become a free-text
+# record, filled in for the person to check.
 DOWNTIME_PREFIX = "work"
+STRUCTURED_PAGES = {
+    "cases/edit.html": "case_change",
+    "cases/note_form.html": "note",
+    "cases/decide.html": "decision",
+    "cases/allocate.html": "decision",
+}
 CARRIED_PAGES = {
-    "cases/decide.html": "decide",
-    "cases/allocate.html": "allocate",
     "cases/close.html": "close",
     "cases/archive.html": "archive",
     "cases/unarchive.html": "unarchive",
@@ -147,13 +152,18 @@ def in_read_only(request) -> bool:
     return getattr(request, "downtime", None) is not None
 
 
+def _prefix(request) -> str | None:
+    """In read-only mode a page's form posts into a downtime record, whose fields have the
+    record's prefix."""
+    return DOWNTIME_PREFIX if in_read_only(request) else None
+
+
 def carry_to_tracker(request, case: Case, page: str) -> dict | None:
     """Where the page's form goes while Thrive is read-only, and what it carries with it."""
     if not in_read_only(request):
         return None
-    if page in ("cases/edit.html", "cases/note_form.html"):
-        kind = "case_change" if page == "cases/edit.html" else "note"
-        url = reverse("continuity:record_add_kind", args=[kind])
+    if page in STRUCTURED_PAGES:
+        url = reverse("continuity:record_add_kind", args=[STRUCTURED_PAGES[page]])
         return {"url": f"{url}?case={case.thrive_id}", "fields": {"carried": "1"}}
     return {
         "url": reverse("continuity:record_carried"),
@@ -214,7 +224,7 @@ def edit_case(request, thrive_id):
         request.POST or None,
         case=case,
         include_work=include_work,
-        prefix=DOWNTIME_PREFIX if in_read_only(request) else None,
+        prefix=_prefix(request),
     )
 
     def perform(form):
@@ -265,7 +275,7 @@ def decide(request, thrive_id):
     ):
         return _already_decided(request, case)
     _require(request, "decide", case)
-    form = DecisionForm(request.POST or None, case=case)
+    form = DecisionForm(request.POST or None, case=case, prefix=_prefix(request))
 
     def perform(form):
         data = form.cleaned_data
@@ -309,7 +319,7 @@ class _DecidedMeanwhile(Exception):
 def allocate(request, thrive_id):
     case = get_case(request, thrive_id)
     _require(request, "allocate", case)
-    form = AllocateForm(request.POST or None, case=case)
+    form = AllocateForm(request.POST or None, case=case, prefix=_prefix(request))
 
     def perform(form):
         services.allocate_worker(

@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -22,14 +20,13 @@ from django.utils import timezone
 from cases import notes
 from cases.models import Case, KeyReason, NoteKind
 from cases.services import CaseActionRefused, StaleCase, refer_case, update_case
-from documents.services import DocumentActionRefused, DuplicateDocument, upload_document
-from documents.uploads import UploadRefused, check_upload
+from documents.models import Document
 from thrive import audit
 from thrive.models import District, Membership, Role, Service, User
 from thrive.outbox import queue_email
 from thrive.ui.templatetags.govuk import uk_datetime
 
-from . import kinds
+from . import attachments, decisions, kinds
 from .models import DowntimeRecord, RecordKind
 from .readonly import downtime_in_force
 from .records import RESTRICTED_NOT_SENT, RecordRefused, may_keep_records
@@ -73,6 +70,15 @@ class Preview:
     outcome: str = ""  # what applying will do, in a sentence
     case_version: int | None = None
     services: list = field(default_factory=list)  # for an officer referring a NEW family
+    compares: bool = False  # the rows set case fields: show the case now beside them
+    # The choices to make when the case changed since: one per conflicting field, or, for a
+    # decision record, one per part (the decision, the worker allocated).
+    choice_rows: list[Row] | None = None
+
+    def choosing(self) -> list[Row]:
+        if self.choice_rows is not None:
+            return self.choice_rows
+        return [row for row in self.rows if row.conflict]
 
 
 def source_of(record: DowntimeRecord) -> str:
@@ -107,7 +113,13 @@ def refusal_for(record: DowntimeRecord, by: User) -> str:
             f"You cannot open case {record.thrive_id}. Ask its service’s manager to apply "
             "this record."
         )
-    if not notes.may_record_notes(by, case):
+    if record.kind == RecordKind.DECISION:
+        if not decisions.may_apply(by, case):
+            return (
+                "Only the service’s manager can apply a decision or an allocation, to a case "
+                "that is not archived."
+            )
+    elif not notes.may_record_notes(by, case):
         return "You cannot change this case: it is archived, or no longer yours to edit."
     if record.kind == RecordKind.ATTACHMENT and getattr(record, "attachment", None) is None:
         return "The document or photo kept with this record is missing: upload it by hand."
@@ -198,11 +210,14 @@ def preview(record: DowntimeRecord, *, by: User) -> Preview:
             for name in sets
         ]  # fmt: skip
         result.conflicts = conflicts
+        result.compares = True
         result.outcome = (
             f"Changes case {case.thrive_id} as shown."
             if sets
             else "Nothing to change: the case already holds these values."
         )
+    elif kind == RecordKind.DECISION:
+        _preview_decision(result, case)
     elif kind == RecordKind.ATTACHMENT:
         attachment = getattr(record, "attachment", None)
         result.rows = [
@@ -210,7 +225,37 @@ def preview(record: DowntimeRecord, *, by: User) -> Preview:
             Row("file", "Document or photo", "", attachment.original_name if attachment else ""),
         ]
         result.outcome = f"Adds it to the document library of case {case.thrive_id}."
+        version_of = Document.objects.filter(pk=record.values.get("document")).first()
+        if version_of is not None:
+            result.rows.append(Row("document", "New version of", "", version_of.name))
+            result.outcome = f"Adds it as a new version of {version_of.name}."
     return result
+
+
+def _preview_decision(result: Preview, case: Case) -> None:
+    sets, now, conflicts = decisions.plan(result.record.values, case)
+    in_conflict = {name for part in conflicts for name in decisions.PARTS[part]}
+    result.rows = [
+        Row(name, decisions.label(name), decisions.shown(name, now[name]),
+            decisions.shown(name, sets[name]),
+            name in in_conflict and not decisions.same(now[name], sets[name]))
+        for name in sets
+    ]  # fmt: skip
+    result.choice_rows = []
+    for part in conflicts:
+        names = [name for name in decisions.PARTS[part] if name in sets]
+        result.choice_rows.append(
+            Row(part, decisions.PART_LABELS[part], decisions.part_text(names, now),
+                decisions.part_text(names, sets), True)
+        )  # fmt: skip
+    result.conflicts = conflicts
+    result.compares = True
+    parts = " and ".join(
+        {"decision": "records the decision", "allocation": "allocates the worker"}[part]
+        for part in decisions.PARTS
+        if any(name in sets for name in decisions.PARTS[part])
+    )
+    result.outcome = f"On case {case.thrive_id}, {parts}, as the case page would."
 
 
 def _preview_new_family(result: Preview, by: User) -> Preview:
@@ -275,8 +320,10 @@ def apply_record(
             message = _apply_case_change(
                 locked, case, by=by, choices=choices or {}, request=request
             )
+        elif kind == RecordKind.DECISION:
+            message = _apply_decision(locked, case, by=by, choices=choices or {}, request=request)
         else:
-            message = _apply_attachment(locked, case, by=by, request=request)
+            message = attachments.apply_attachment(locked, case, by=by, request=request)
         _mark_entered(locked, by=by, request=request, note=f"case {case.thrive_id}")
     return Applied(locked, message)
 
@@ -334,32 +381,19 @@ def _apply_case_change(record, case, *, by, choices, request) -> str:
     return f"Case {case.thrive_id} already held these values: nothing was changed."
 
 
-def _apply_attachment(record, case, *, by, request) -> str:
-    attachment = record.attachment
-    with default_storage.open(attachment.stored_name) as stored:
-        try:
-            checked = check_upload(File(stored, name=attachment.original_name))
-        except UploadRefused as refused:
-            raise RecordRefused(refused.message) from None
-        try:
-            document = upload_document(
-                by=by,
-                checked=checked,
-                case=case,
-                title=record.values.get("title", ""),
-                request=request,
-            )
-            message = f"{document.name} is in the document library of case {case.thrive_id}."
-        except DuplicateDocument as duplicate:
-            document = duplicate.existing
-            message = f"This file was already on case {case.thrive_id} as {document.name}."
-        except DocumentActionRefused as refused:
-            raise RecordRefused(str(refused)) from None
-    attachment.document = document
-    attachment.save(update_fields=["document"])
-    stored_name = attachment.stored_name
-    transaction.on_commit(lambda: default_storage.delete(stored_name))
-    return message
+def _apply_decision(record, case, *, by, choices, request) -> str:
+    _sets, _now, conflicts = decisions.plan(record.values, case)
+    unchosen = [part for part in conflicts if choices.get(part) not in (KEEP_CASE, USE_RECORD)]
+    if unchosen:
+        raise NeedsChoice(unchosen)
+    keep = {part for part in conflicts if choices[part] == KEEP_CASE}
+    written = decisions.apply(
+        record.values, case, by=by, keep=keep, source=source_of(record), request=request
+    )
+    if not written:
+        return f"Case {case.thrive_id} already held these values: nothing was changed."
+    what = " and ".join({"decision": "decision", "allocation": "worker"}[part] for part in written)
+    return f"The {what} on case {case.thrive_id} has been recorded."
 
 
 def _apply_new_family(record, *, by, service, request) -> Applied:

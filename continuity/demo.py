@@ -13,7 +13,7 @@ from cases.models import Case, NoteKind, Status
 from documents.uploads import check_upload
 from thrive.models import Service, User
 
-from . import applying, kinds, readonly, records
+from . import applying, decisions, kinds, readonly, records
 from .models import Downtime, NatureOfWork, RecordKind
 
 REASON = "Thrive is being upgraded. Record your work in your Downtime tracker."
@@ -95,12 +95,44 @@ def load_demo_continuity() -> None:
         "To refer to Family Matters Ashford once Thrive is back.",
     )
     structured = _structured_records(wkr01, wkr02, at, open_cases)
+    _decision_record(User.objects.get(username="mgr01"), wkr01, at + timedelta(minutes=70))
     readonly.end_read_only(by=admin)
     Downtime.objects.filter(pk=downtime.pk).update(ended_at=started + timedelta(hours=3))
     records.mark_entered(entered[0], by=wkr01)
     # Since Thrive came back: some applied with one button, some still waiting.
     for record in structured["applied"]:
         applying.apply_record(record, by=record.created_by)
+
+
+def _decision_record(manager, worker, at) -> None:
+    """mgr01 accepted a referral on the phone with the EHPS officer and named the worker:
+    a decision record waiting to be applied."""
+    case = (
+        Case.objects.filter(service__memberships__user=manager, status=Status.AWAITING_DECISION)
+        .order_by("pk")
+        .first()
+    )
+    if case is None:
+        return
+    values = {
+        "version": case.version,
+        "fields": {
+            "response_date": at.date().isoformat(),
+            "progressing": "yes",
+            "decline_reason": "",
+            "waiting_list": False,
+            "predicted_start_date": None,
+            "worker": worker.pk,
+            "date_worker_appointed": at.date().isoformat(),
+        },
+        "base": decisions.case_values(case),
+    }
+    records.add_record(
+        by=manager,
+        restricted=False,
+        recorded_at=at,
+        **kinds.record_fields(RecordKind.DECISION, values, case=case),
+    )
 
 
 def _demo_photo() -> SimpleUploadedFile:

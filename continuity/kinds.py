@@ -7,6 +7,7 @@ fields and checks, so a record is complete when it is written) and the JSON it k
   "base": {name: value}, "base_key_reasons": [ids] or null}, what the case's Edit form took
   and what the case held when it was recorded (to see, when applying, what changed since);
 - new_family: {"service": id or null, "fields": {name: value}}, the referral's demographics;
+- decision: the manager's Record decision or Allocate worker (continuity.decisions);
 - attachment: {"title"}, with the file in a DowntimeAttachment;
 - free_text: {}, the record's own details only.
 
@@ -29,11 +30,12 @@ from documents.fields import SafeFileField
 from thrive.models import Role, Service, User
 from thrive.ui.tables import display
 
+from . import decisions, records
 from .models import NatureOfWork, RecordKind
 from .records import NEW
 
 PREFIX = "work"
-CASE_KINDS = frozenset({RecordKind.NOTE, RecordKind.CASE_CHANGE, RecordKind.ATTACHMENT})
+CASE_KINDS = records.CASE_KINDS
 STRUCTURED_KINDS = CASE_KINDS | {RecordKind.NEW_FAMILY}
 CHANGE_FIELDS = [name for name in CaseEditForm.Meta.fields if name != "key_reasons"]
 
@@ -162,31 +164,78 @@ class NewFamilyWork(DemographicsFields):
 
 
 class AttachmentWork(forms.Form):
+    """A document or photo to attach, checked as every upload is. Carried from an upload
+    page in read-only mode, the title may be blank (the file's name, as the upload page
+    does) and the record may be a new version of one of the case's documents."""
+
     title = forms.CharField(
         label="What it is",
         max_length=200,
-        help_text="For example, photo of the bedroom after the home visit",
-        error_messages={
-            "required": "Say what the document or photo is",
-            "max_length": "What it is must be 200 characters or fewer",
-        },
+        required=False,
+        help_text="For example, photo of the bedroom after the home visit. Leave blank to "
+        "use the file’s name.",
+        error_messages={"max_length": "What it is must be 200 characters or fewer"},
     )
     file = SafeFileField(
         label="Document or photo",
         help_text="Word, PDF, Excel, JPG or PNG. It goes into the case’s document library "
         "when the record is applied.",
     )
+    document = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, case: Case | None = None, user: User | None = None, **kwargs):
+        self.case, self.user = case, user
+        super().__init__(*args, **kwargs)
+
+    def clean_document(self):
+        """A new version of this document: one of the case's, that the person may add to."""
+        from documents.models import Document
+        from documents.services import may_add_version
+
+        pk = self.cleaned_data.get("document")
+        if pk is None:
+            return None
+        document = (
+            Document.objects.visible_to(self.user).live().filter(pk=pk, case=self.case).first()
+        )
+        if document is None or not may_add_version(self.user, document):
+            raise forms.ValidationError("You cannot add a version to this document")
+        return document
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("title"):
+            document, checked = data.get("document"), data.get("file")
+            if document is not None:
+                data["title"] = document.title or document.name
+            elif checked is not None:
+                data["title"] = checked.safe_name.rsplit(".", 1)[0]
+        return data
 
     def record_values(self) -> dict:
-        return {"title": self.cleaned_data["title"]}
+        document = self.cleaned_data.get("document")
+        values = {"title": self.cleaned_data.get("title") or ""}
+        if document is not None:
+            values["document"] = document.pk
+        return values
 
     @staticmethod
     def initial_from(values: dict) -> dict:
-        return {"title": values.get("title", "")}
+        return {"title": values.get("title", ""), "document": values.get("document")}
 
 
-def work_form(kind: str, data=None, files=None, *, user: User, case: Case | None, initial=None):
-    """The kind's form, bound to `data` if given."""
+def work_form(
+    kind: str,
+    data=None,
+    files=None,
+    *,
+    user: User,
+    case: Case | None,
+    initial=None,
+    values: dict | None = None,
+):
+    """The kind's form, bound to `data` if given; `values` are the record's, when correcting
+    it."""
     common = {"prefix": PREFIX, "initial": initial}
     if kind == RecordKind.NOTE:
         return NoteWork(data, **common)
@@ -194,8 +243,11 @@ def work_form(kind: str, data=None, files=None, *, user: User, case: Case | None
         return CaseChangeWork(data, case=case, user=user, **common)
     if kind == RecordKind.NEW_FAMILY:
         return NewFamilyWork(data, user=user, **common)
+    if kind == RecordKind.DECISION:
+        form_class = decisions.form_class_for(user, case, values)
+        return form_class(data, case=case, **common)
     if kind == RecordKind.ATTACHMENT:
-        return AttachmentWork(data, files, **common)
+        return AttachmentWork(data, files, case=case, user=user, **common)
     raise ValueError(f"{kind} records have no work form")
 
 
@@ -203,6 +255,8 @@ def nature_of(kind: str, values: dict) -> str:
     """The tracker's Nature of Work Undertaken for a structured record."""
     if kind == RecordKind.NOTE:
         return NatureOfWork.CASE_NOTE if values["kind"] == NoteKind.NOTE else NatureOfWork.CONTACT
+    if kind == RecordKind.DECISION:
+        return NatureOfWork.DECISION if decisions.is_decision(values) else NatureOfWork.ALLOCATION
     return {
         RecordKind.CASE_CHANGE: NatureOfWork.DETAILS,
         RecordKind.NEW_FAMILY: NatureOfWork.NEW_REFERRAL,
@@ -253,6 +307,10 @@ def summary_of(kind: str, values: dict) -> str:
     if kind == RecordKind.NEW_FAMILY:
         fields = values["fields"]
         return f"New family {fields['family_names']}: {fields['reason_for_referral']}"
+    if kind == RecordKind.DECISION:
+        return decisions.summary(values)
+    if kind == RecordKind.ATTACHMENT and values.get("document"):
+        return f"New version of a document to attach: {values['title']}"
     if kind == RecordKind.ATTACHMENT:
         return f"Document or photo to attach: {values['title']}"
     raise ValueError(kind)
@@ -279,6 +337,8 @@ def record_fields(kind: str, values: dict, *, case: Case | None) -> dict:
 
 def initial_from(record) -> dict:
     """The kind's form filled in from a record, for the author's correction."""
+    if record.kind == RecordKind.DECISION:
+        return decisions.initial_from(record.values)
     form_class = {
         RecordKind.NOTE: NoteWork,
         RecordKind.CASE_CHANGE: CaseChangeWork,

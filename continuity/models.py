@@ -89,6 +89,7 @@ class RecordKind(models.TextChoices):
 
     NOTE = "note", "Case note or contact"
     CASE_CHANGE = "case_change", "Change to case information"
+    DECISION = "decision", "Decision on a referral or worker allocated"
     NEW_FAMILY = "new_family", "New family (NEW)"
     ATTACHMENT = "attachment", "Document or photo to attach"
     FREE_TEXT = "free_text", "Other work (free text)"

@@ -8,7 +8,8 @@ client key as additional data, and forgets the private half. Only the server, ho
 private key, can read it. Each record is sent with its client key, so one sent twice (an
 answer lost on the way back) is added once.
 
-Once read, a record is checked by the Downtime tracker's own form. What the form refuses is
+Once read, a record is checked by its kind's form (continuity.offline_kinds), or, for free
+text, by the Downtime tracker's own form. What the form refuses is
 not lost: the record is kept as typed, as NEW where its Thrive ID could not be found, with
 what to check written at the top of "What was done"."""
 
@@ -31,8 +32,8 @@ from django.utils import timezone
 
 from thrive.models import User
 
-from . import records
-from .models import DowntimeRecord, NatureOfWork
+from . import offline_kinds, records
+from .models import DowntimeRecord, NatureOfWork, RecordKind
 from .record_forms import DETAILS_MAX, LONDON, DowntimeRecordForm
 
 INFO = b"thrive downtime record v1"
@@ -105,8 +106,7 @@ def _form_data(fields: dict) -> dict:
         "recorded_time": str(fields.get("recorded_time", "")),
     }
     for name in ("child_date_of_birth", "recorded_date"):
-        day, month, year = (str(fields.get(name) or "--").split("-") + ["", "", ""])[:3][::-1]
-        data.update({f"{name}_day": day, f"{name}_month": month, f"{name}_year": year})
+        data.update(offline_kinds.date_parts(name, fields.get(name)))
     return data
 
 
@@ -132,6 +132,26 @@ def _kept_as_typed(form: DowntimeRecordForm, data: dict) -> dict:
     }
 
 
+def _record_fields(payload: dict, *, by: User) -> tuple[dict, list[str]]:
+    """The tracker fields for a sealed record, and what the author must check: a structured
+    kind checked by its own form (falling back to free text), or free text."""
+    kind, typed = payload.get("kind") or RecordKind.FREE_TEXT, payload.get("fields") or {}
+    if kind in offline_kinds.OFFLINE_KINDS:
+        try:
+            return offline_kinds.checked_record(kind, typed, by=by), []
+        except offline_kinds.NotThisKind as refused:
+            typed = offline_kinds.fallback_fields(refused)
+            problems = refused.problems
+    else:
+        problems = []
+    data = _form_data(typed)
+    form = DowntimeRecordForm(data, user=by)
+    if form.is_valid():
+        return form.record_fields(), problems
+    problems += [str(error) for errors in form.errors.values() for error in errors]
+    return _kept_as_typed(form, data), problems
+
+
 def receive(
     *, by: User, client_key: uuid.UUID, sealed: dict, request=None
 ) -> tuple[DowntimeRecord, bool, list[str]]:
@@ -143,13 +163,7 @@ def receive(
     payload = open_sealed(sealed, client_key=client_key)
     if payload.get("user") != by.pk:
         raise NotYours("kept by someone else")
-    data = _form_data(payload.get("fields") or {})
-    form = DowntimeRecordForm(data, user=by)
-    if form.is_valid():
-        fields, problems = form.record_fields(), []
-    else:
-        fields = _kept_as_typed(form, data)
-        problems = [str(error) for errors in form.errors.values() for error in errors]
+    fields, problems = _record_fields(payload, by=by)
     try:
         record = records.add_record(by=by, request=request, client_key=client_key, **fields)
     except IntegrityError:  # the same record, sent at the same moment from another tab
@@ -165,5 +179,7 @@ def offline_assets() -> str:
             static("js/offline-tracker.mjs"),
             static("js/offline-register.mjs"),
             static("images/thrive.svg"),
+            static("images/thrive-192.png"),
+            static("images/thrive-512.png"),
         ]
     )

@@ -13,10 +13,13 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.models import Progressing
+from cases.note_forms import NOTE_TEXT_MAX
 from thrive.access import role_required
+from thrive.models import Role
 
-from . import offline, records
-from .models import NatureOfWork
+from . import offline, offline_kinds, records
+from .models import NatureOfWork, RecordKind
 from .readonly import allowed_in_read_only
 from .record_forms import DETAILS_MAX
 from .record_views import RECORDING_ROLES
@@ -28,6 +31,7 @@ SERVICE_WORKER = Path(__file__).resolve().parent.parent / "static" / "js" / "off
 def offline_tracker(request):
     """Kept by the service worker, so it opens when Thrive cannot be reached. It holds no
     records: they are in the browser, encrypted, until they are sent."""
+    manager = request.user.has_role(Role.SERVICE_MANAGER)
     return render(
         request,
         "continuity/offline/tracker.html",
@@ -36,6 +40,18 @@ def offline_tracker(request):
             "assets_json": offline.offline_assets(),
             "natures": NatureOfWork.choices,
             "details_max": DETAILS_MAX,
+            "kinds": [
+                (kind.value, kind.label)
+                for kind in (*offline_kinds.OFFLINE_KINDS, RecordKind.FREE_TEXT)
+                if kind != RecordKind.DECISION or manager
+            ],
+            "manager": manager,
+            "workers": offline_kinds.workers_for(request.user) if manager else [],
+            "progressing": Progressing.choices,
+            "note_kinds": offline_kinds.note_kinds(),
+            "note_max": NOTE_TEXT_MAX,
+            "change_choices": offline_kinds.change_choices(),
+            "date_changes": " ".join(offline_kinds.OFFLINE_DATE_FIELDS),
         },
     )
 
@@ -47,8 +63,15 @@ def service_worker(request):
     return response
 
 
+# Chromium's installability criteria ask for a square PNG icon of at least 144 pixels; the
+# 192 and 512 pixel sizes are what launchers and splash screens use.
+ICON_SIZES = (192, 512)
+
+
 @require_GET
 def manifest(request):
+    """The web app manifest that makes the offline tracker an installable app: its start
+    page and scope are the offline tracker, which the service worker controls."""
     start = reverse("continuity:offline")
     body = {
         "name": "Thrive Downtime tracker",
@@ -58,7 +81,18 @@ def manifest(request):
         "display": "standalone",
         "background_color": "#ffffff",
         "theme_color": "#0b0c0c",
-        "icons": [{"src": static("images/thrive.svg"), "sizes": "any", "type": "image/svg+xml"}],
+        "description": "Keep downtime records when Thrive cannot be reached.",
+        "id": start,
+        "icons": [
+            {
+                "src": static(f"images/thrive-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any",
+            }
+            for size in ICON_SIZES
+        ]
+        + [{"src": static("images/thrive.svg"), "sizes": "any", "type": "image/svg+xml"}],
     }
     return JsonResponse(body, content_type="application/manifest+json")
 

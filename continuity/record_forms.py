@@ -16,7 +16,7 @@ from thrive.ui.govuk_forms import (
 )
 from thrive.ui.tables import display
 
-from . import records
+from . import decisions, records
 from .models import DowntimeRecord, NatureOfWork, RecordKind
 
 LONDON = ZoneInfo("Europe/London")
@@ -234,8 +234,8 @@ class CaseChoiceForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
     )
 
-    def __init__(self, *args, user, **kwargs):
-        self.user = user
+    def __init__(self, *args, user, kind: str = "", **kwargs):
+        self.user, self.kind = user, kind
         self.found = None
         super().__init__(*args, **kwargs)
 
@@ -246,6 +246,8 @@ class CaseChoiceForm(forms.Form):
             raise forms.ValidationError(str(refusal)) from None
         if case is None:
             raise forms.ValidationError(records.NEEDS_A_CASE)
+        if self.kind == RecordKind.DECISION and not decisions.may_record(self.user, case):
+            raise forms.ValidationError(decisions.NOT_YOURS)
         self.found = case
         return thrive_id
 

@@ -27,6 +27,10 @@ RECORDING_ROLES = (
 )
 
 NEW = "NEW"
+# The kinds of structured record that belong to a case (all but a new family).
+CASE_KINDS = frozenset(
+    {RecordKind.NOTE, RecordKind.CASE_CHANGE, RecordKind.DECISION, RecordKind.ATTACHMENT}
+)
 # What the author types on the free-text form; everything else (who, when, which downtime,
 # entered) is Thrive's. A structured record's kind and values come from its kind's form.
 FREE_TEXT_FIELDS = frozenset(
@@ -130,9 +134,7 @@ def _checked(fields: dict, *, by: User, record: DowntimeRecord | None = None) ->
         raise RecordRefused(RESTRICTED_NOT_SENT, field="sent_to")
     kind = values.get("kind", record.kind if record else RecordKind.FREE_TEXT)
     thrive_id = values.get("thrive_id", record.thrive_id if record else "")
-    if kind in (RecordKind.NOTE, RecordKind.CASE_CHANGE, RecordKind.ATTACHMENT) and (
-        thrive_id == NEW
-    ):
+    if kind in CASE_KINDS and thrive_id == NEW:
         raise RecordRefused(NEEDS_A_CASE, field="thrive_id")
     if kind == RecordKind.NEW_FAMILY and thrive_id != NEW:
         raise RecordRefused(NEW_ONLY, field="thrive_id")

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.forms import AllocateForm, ArchiveForm, CloseForm, DecisionForm, UnarchiveForm
+from cases.forms import ArchiveForm, CloseForm, UnarchiveForm
 from cases.models import Case, normalise_thrive_id
 from thrive.access import role_required
 from thrive.ui.tables import display
@@ -30,6 +30,7 @@ from .record_views import RECORDING_ROLES, get_record
 TITLES = {
     RecordKind.NOTE: "Record a case note or contact",
     RecordKind.CASE_CHANGE: "Record a change to case information",
+    RecordKind.DECISION: "Record a decision or a worker allocated",
     RecordKind.NEW_FAMILY: "Record a new family (NEW)",
     RecordKind.ATTACHMENT: "Keep a document or photo to attach",
 }
@@ -53,7 +54,15 @@ def start_record(request):
 
 def _case_for(request, kind):
     """The case a case kind's record belongs to (from ?case=), or the page that asks."""
-    chooser = CaseChoiceForm(request.GET if "case" in request.GET else None, user=request.user)
+    # The case by ?case=, or, from the library's Upload Document page in read-only mode, as
+    # typed on it (posted with the file).
+    if "case" in request.GET:
+        chosen = request.GET
+    elif request.method == "POST" and request.POST.get("carried") == "1" and "case" in request.POST:
+        chosen = request.POST
+    else:
+        chosen = None
+    chooser = CaseChoiceForm(chosen, user=request.user, kind=kind)
     if chooser.is_bound and chooser.is_valid():
         return chooser.found, None
     page = render(
@@ -166,6 +175,7 @@ def change_structured_record(request, pk):
         user=request.user,
         case=case,
         initial=kinds.initial_from(record),
+        values=record.values,
     )
     if record.kind == RecordKind.ATTACHMENT:
         work.fields["file"].required = False
@@ -173,8 +183,9 @@ def change_structured_record(request, pk):
     version = VersionForm(request.POST if posted else None, initial={"version": record.version})
     if posted and common.is_valid() and work.is_valid() and version.is_valid():
         values = work.record_values()
-        if record.kind == RecordKind.CASE_CHANGE:
+        if record.kind in (RecordKind.CASE_CHANGE, RecordKind.DECISION):
             values["base"], values["version"] = record.values["base"], record.values["version"]
+        if record.kind == RecordKind.CASE_CHANGE:
             values["base_key_reasons"] = record.values.get("base_key_reasons")
         fields = {**common.record_fields(), **kinds.record_fields(record.kind, values, case=case)}
         del fields["kind"]
@@ -209,8 +220,6 @@ def change_structured_record(request, pk):
 # The case pages whose changes have no structured kind: what they carry becomes a free-text
 # record, filled in for the person to check and save.
 CARRIED_FORMS = {
-    "decide": (DecisionForm, NatureOfWork.DECISION, "Commissioned Services Information"),
-    "allocate": (AllocateForm, NatureOfWork.ALLOCATION, "Allocate a worker"),
     "close": (CloseForm, NatureOfWork.CLOSURE, "Close the case"),
     "archive": (ArchiveForm, NatureOfWork.OTHER, "Archive this case"),
     "unarchive": (UnarchiveForm, NatureOfWork.OTHER, "Undo the archive"),

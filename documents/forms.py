@@ -112,6 +112,35 @@ class NewVersionForm(forms.Form):
     file = SafeFileField(label="Choose the new version", help_text=FILE_HINT)
 
 
+class CarriedUploadForm(forms.Form):
+    """An upload page's fields while Thrive is read-only: they post into a downtime record
+    (whose form has the "work" prefix), which keeps the file, checked as every upload is,
+    until the record is applied to the case's library."""
+
+    file = SafeFileField(label="Choose the file", help_text=FILE_HINT)
+    title = TitleMixin.base_fields["title"]
+    document = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, document=None, **kwargs):
+        kwargs.setdefault("prefix", "work")
+        super().__init__(*args, **kwargs)
+        if document is not None:  # a new version of it: its title is the document's
+            self.initial["document"] = document.pk
+            del self.fields["title"]
+
+
+class CarriedLibraryUploadForm(CarriedUploadForm):
+    """The library's Upload Document page while Thrive is read-only: the Thrive ID is the
+    record's case, checked by the tracker among the cases the person can see."""
+
+    case = forms.CharField(label="Thrive ID", max_length=20, help_text="For example KT000123")
+
+    field_order = ["case", "file", "title"]
+
+    def add_prefix(self, field_name):
+        return field_name if field_name == "case" else super().add_prefix(field_name)
+
+
 class EditPropertiesForm(forms.Form):
     title = forms.CharField(label="Title", required=False, max_length=200)
     # When the form was opened, to detect someone else's change in the meantime.

@@ -22,6 +22,8 @@ from thrive.ui.tables import render_table
 
 from . import services
 from .forms import (
+    CarriedLibraryUploadForm,
+    CarriedUploadForm,
     CaseSearchForm,
     CaseUploadForm,
     EditPropertiesForm,
@@ -91,12 +93,28 @@ def _upload_all(request, case, files, title):
     return uploaded
 
 
+def carry_to_tracker(request, case=None) -> dict | None:
+    """While Thrive is read-only an upload page's form posts into a downtime record kept in
+    the person's Downtime tracker (for `case`, if chosen) instead of a form that would be
+    refused; the record keeps the file until it is applied."""
+    if getattr(request, "downtime", None) is None:
+        return None
+    url = reverse("continuity:record_add_kind", args=["attachment"])
+    if case is not None:
+        url = f"{url}?case={case.thrive_id}"
+    return {"url": url, "fields": {"carried": "1"}}
+
+
 @role_required(*UPLOAD_ROLES)
 def upload_to_case(request, thrive_id):
     """Upload from the case page: the case is already chosen."""
     case = get_case(request, thrive_id)
     if not services.may_upload(request.user, case):
         raise Http404
+    carry = carry_to_tracker(request, case)
+    if carry:
+        context = {"form": CarriedUploadForm(), "case": case, "carry": carry}
+        return render(request, "documents/upload.html", context)
     form = CaseUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         _upload_all(request, case, form.cleaned_data["files"], form.cleaned_data["title"])
@@ -127,6 +145,10 @@ def upload(request):
 
     Finding a case is a POST too (marked by its form's hidden `find` field): a family name
     in a URL would land in access logs, proxies and browser history."""
+    carry = carry_to_tracker(request)
+    if carry:
+        context = {"form": CarriedLibraryUploadForm(), "carry": carry}
+        return render(request, "documents/library_upload.html", context)
     cases = uploadable_cases(request.user)
     finding = request.method == "POST" and "find" in request.POST
     uploading = request.method == "POST" and not finding
@@ -253,6 +275,10 @@ def new_version(request, pk):
     document = get_document(request, pk)
     if not services.may_add_version(request.user, document):
         raise Http404
+    carry = carry_to_tracker(request, document.case) if document.case_id else None
+    if carry:
+        context = {"form": CarriedUploadForm(document=document), "document": document}
+        return render(request, "documents/new_version.html", {**context, "carry": carry})
     form = NewVersionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -355,6 +355,6 @@ NOT_OBJECT_KWARGS = {
     "wopi:file": lambda world: [{"pk": world.document.pk}],
     "wopi:contents": lambda world: [{"pk": world.document.pk}],
     "continuity:record_add_kind": lambda world: [
-        {"kind": kind} for kind in ("note", "case_change", "new_family", "attachment")
+        {"kind": kind} for kind in ("note", "case_change", "decision", "new_family", "attachment")
     ],
 }

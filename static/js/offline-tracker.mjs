@@ -2,7 +2,10 @@
 // with a one-off key pair, HKDF-SHA256, AES-256-GCM) before it is kept in IndexedDB; the
 // one-off private key is never kept, so this page cannot read a record back. Records are
 // sent, oldest first, when Thrive answers; each carries its own key, so one sent twice is
-// added once. Plain JavaScript, no framework: see continuity/offline.py for the server side.
+// added once. A record is of one kind (a case note or contact, a change to one case field, a
+// decision or allocation, a new family, or free text), checked on arrival by that kind's
+// form. Plain JavaScript, no framework: see continuity/offline.py and
+// continuity/offline_kinds.py for the server side.
 const root = document.querySelector("[data-offline-tracker]");
 const form = root && root.querySelector("[data-offline-form]");
 const INFO = new TextEncoder().encode("thrive downtime record v1");
@@ -83,42 +86,127 @@ function showError(name, message) {
   error.textContent = message ? `Error: ${message}` : "";
 }
 
-function checked(fields) {
-  // The few checks that stop a record being kept at all; Thrive checks the rest on arrival,
-  // and keeps what it cannot accept for the author to correct in the tracker.
-  const problems = {
-    thrive_id: fields.thrive_id ? "" : "Enter the Thrive ID, or NEW",
-    child_surname: fields.child_surname ? "" : "Enter the child’s surname",
-    recorded_date: fields.recorded_date ? "" : "Enter the date information recorded",
-    recorded_time: /^\d{1,2}[:.]\d{2}$/.test(fields.recorded_time)
-      ? "" : "Enter a time on the 24-hour clock, like 14:30",
-    details: fields.details ? "" : "Enter what was done",
-  };
-  Object.entries(problems).forEach(([name, message]) => showError(name, message));
+// What each kind of record must have before it is kept at all; Thrive checks the rest on
+// arrival with the kind's own form, and keeps what it cannot accept as free text for the
+// author to correct in the tracker.
+const TIME = /^\d{1,2}[:.]\d{2}$/;
+const TIME_MESSAGE = "Enter a time on the 24-hour clock, like 14:30";
+const REQUIRED = {
+  free_text: {
+    thrive_id: "Enter the Thrive ID, or NEW",
+    child_surname: "Enter the child’s surname",
+    details: "Enter what was done",
+  },
+  note: {
+    thrive_id: "Enter the Thrive ID of the case",
+    happened_date: "Enter the date of the work",
+    happened_time: TIME_MESSAGE,
+    note_text: "Enter what happened",
+  },
+  case_change: {
+    thrive_id: "Enter the Thrive ID of the case",
+    change_date: "Enter the new date",
+    change_text: "Enter the new value",
+  },
+  decision: {
+    thrive_id: "Enter the Thrive ID of the case",
+  },
+  new_family: {
+    nf_family_names: "Enter the family second name or names",
+    nf_child_first_name: "Enter the main child’s first name",
+    nf_child_last_name: "Enter the main child’s second name",
+    nf_child_date_of_birth: "Enter the main child’s date of birth",
+    nf_address: "Enter the family’s address",
+    nf_postcode: "Enter the family’s postcode",
+    nf_notifier: "Enter who the notifier is",
+    nf_reason_for_referral: "Enter the reason for referral",
+    nf_date_referred: "Enter the date referred",
+  },
+};
+const COMMON = {
+  recorded_date: "Enter the date information recorded",
+  recorded_time: TIME_MESSAGE,
+};
+
+const chosenKind = () => form.querySelector("input[name=kind]:checked")?.value || "free_text";
+const isDateChange = () =>
+  form.dataset.dateChanges.split(" ").includes(form.change_field.value);
+
+function showKind() {
+  const kind = chosenKind();
+  form.querySelectorAll("[data-kinds]").forEach((section) => {
+    section.hidden = !section.dataset.kinds.split(" ").includes(kind);
+  });
+  form.querySelector("[data-change=date]").hidden = !isDateChange();
+  form.querySelector("[data-change=text]").hidden = isDateChange();
+}
+
+// The fields the chosen kind sends: those in its sections (and the change's value box that
+// is shown), and what every record has.
+function fieldsOf(kind) {
+  const names = new Set(["restricted", "recorded_date", "recorded_time"]);
+  form.querySelectorAll("[data-kinds]").forEach((section) => {
+    if (!section.dataset.kinds.split(" ").includes(kind)) return;
+    section.querySelectorAll("[name]").forEach((input) => {
+      const box = input.closest("[data-change]");
+      if (!box || !box.hidden) names.add(input.name);
+    });
+  });
+  return names;
+}
+
+function checked(kind, fields) {
+  const required = { ...REQUIRED[kind], ...COMMON };
+  const problems = {};
+  Object.keys(fields).forEach((name) => {
+    if (!(name in required)) return;
+    const timed = name.endsWith("_time");
+    const ok = timed ? TIME.test(fields[name]) : Boolean(fields[name]);
+    problems[name] = ok ? "" : required[name];
+  });
+  form.querySelectorAll(".govuk-error-message[id$=-error]").forEach((error) => {
+    showError(error.id.replace(/-error$/, ""), problems[error.id.replace(/-error$/, "")] || "");
+  });
   const first = Object.keys(problems).find((name) => problems[name]);
   if (first) form.querySelector(`#${first}`).focus();
   return !first;
 }
 
-function resetForm() {
-  form.reset();
+function today() {
   const now = new Date();
   const pad = (n) => String(n).padStart(2, "0");
-  form.recorded_date.value = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-  form.recorded_time.value = `${pad(now.getHours())}:${pad(now.getMinutes())}`;
+  return {
+    date: `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`,
+    time: `${pad(now.getHours())}:${pad(now.getMinutes())}`,
+  };
+}
+
+function resetForm() {
+  const kind = chosenKind();
+  form.reset();
+  form.querySelector(`input[name=kind][value=${kind}]`).checked = true;
+  const now = today();
+  ["recorded_date", "happened_date", "nf_date_referred", "response_date"].forEach((name) => {
+    if (form[name]) form[name].value = now.date;
+  });
+  ["recorded_time", "happened_time"].forEach((name) => {
+    form[name].value = now.time;
+  });
+  showKind();
 }
 
 async function addRecord(event) {
   event.preventDefault();
   const data = new FormData(form);
-  const fields = Object.fromEntries(
-    ["thrive_id", "child_surname", "child_date_of_birth", "recorded_date", "recorded_time",
-      "nature_of_work", "details"].map((name) => [name, String(data.get(name) || "").trim()]),
-  );
+  const kind = chosenKind();
+  const fields = {};
+  fieldsOf(kind).forEach((name) => {
+    fields[name] = String(data.get(name) || "").trim();
+  });
   fields.restricted = data.get("restricted") === "yes";
-  if (!checked(fields)) return;
+  if (!checked(kind, fields)) return;
   const key = crypto.randomUUID();
-  const sealed = await seal(key, { user: user(), fields });
+  const sealed = await seal(key, { user: user(), kind, fields });
   await keep({ key, user: user(), sealed, kept_at: new Date().toISOString() });
   resetForm();
   say("[data-connection]", "Record kept in this browser, encrypted.");
@@ -190,6 +278,9 @@ async function sendWaiting() {
 if (form) {
   resetForm();
   form.addEventListener("submit", addRecord);
+  form.addEventListener("change", (event) => {
+    if (event.target.name === "kind" || event.target.name === "change_field") showKind();
+  });
   window.addEventListener("online", sendWaiting);
   setInterval(sendWaiting, RETRY_MS);
   showWaiting().then(sendWaiting);

@@ -1,12 +1,13 @@
-"""Read-only mode in a browser: the banner and a refused change, a downtime record kept
-meanwhile, the portal holding page, and the record entered from the re-entry queue once
-Thrive is back."""
+"""Read-only mode in a browser: the banner, a file chosen on Upload documents kept with a
+downtime record, a downtime record kept meanwhile, the portal holding page, and the record
+entered from the re-entry queue once Thrive is back."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from ..documents.corpus import png
 from .test_case_journey import sign_in, sign_out
 
 
@@ -23,7 +24,7 @@ def _start_read_only():
 
 
 def test_work_kept_during_read_only_mode_is_entered_once_thrive_is_back(
-    demo_site, page, axe, console_errors
+    demo_site, page, axe, console_errors, tmp_path
 ):
     from cases.models import Case
 
@@ -36,12 +37,16 @@ def test_work_kept_during_read_only_mode_is_entered_once_thrive_is_back(
         "Thrive is being upgraded this morning."
     )
     axe(page)
-    # A change that has no place in the tracker is refused with the way forward.
+    # Upload documents keeps the file chosen with a downtime record for the case.
     page.goto(f"{demo_site.url}/documents/case/{case.thrive_id}/upload/")
-    expect(page.get_by_test_id("keep-with-record")).to_be_visible()
-    page.get_by_role("button", name="Upload").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your change has not been saved")
+    expect(page.get_by_test_id("carry-to-tracker")).to_be_visible()
     axe(page)
+    photo = tmp_path / "Bedroom after the visit.png"
+    photo.write_bytes(png())
+    page.get_by_label("Choose the file").set_input_files(str(photo))
+    page.get_by_role("button", name="Record this in your Downtime tracker").click()
+    expect(page.get_by_text("has been saved in your Downtime tracker")).to_be_visible()
+    expect(page.get_by_test_id("attachment")).to_contain_text("Bedroom after the visit.png")
 
     # The worker records the work in the Downtime tracker instead.
     page.goto(f"{demo_site.url}/continuity/tracker/")

@@ -93,37 +93,32 @@ def test_a_note_typed_in_read_only_mode_is_applied_once_thrive_is_back(
     assert CaseNote.objects.get(case=case).text == "Agreed a morning routine chart."
 
 
-def test_a_decision_typed_in_read_only_mode_is_filled_into_a_free_text_record(
-    client, team, read_only
+def test_a_closure_typed_in_read_only_mode_is_filled_into_a_free_text_record(
+    client, team, case, read_only
 ):
-    from ..factories import make_case
-
-    awaiting = make_case(team.service, referred_by=team.officer)
-    client.force_login(team.manager)
-    page = client.get(reverse("cases:decide", args=[awaiting.thrive_id]))
+    client.force_login(team.worker)
+    page = client.get(reverse("cases:close", args=[case.thrive_id]))
     assert f'action="{reverse("continuity:record_carried")}"' in page.text
 
     page = client.post(
         reverse("continuity:record_carried"),
         {
-            "page": "decide",
-            "case": awaiting.thrive_id,
-            "version": awaiting.version,
-            "response_date_day": "23",
-            "response_date_month": "11",
-            "response_date_year": "2026",
-            "progressing": "no",
-            "decline_reason": "Family moved out of the area",
+            "page": "close",
+            "case": case.thrive_id,
+            "version": case.version,
+            "closure_date_day": "23",
+            "closure_date_month": "11",
+            "closure_date_year": "2026",
+            "closure_summary": "Routines settled; family happy to close.",
         },
     )
 
     form = page.context["form"]
-    assert form.initial["thrive_id"] == awaiting.thrive_id
-    assert form.initial["nature_of_work"] == NatureOfWork.DECISION
+    assert form.initial["thrive_id"] == case.thrive_id
+    assert form.initial["nature_of_work"] == NatureOfWork.CLOSURE
     details = form.initial["details"]
-    assert "Is the case progressing within the commissioned service?: No" in details
-    assert "Reason for declining: Family moved out of the area" in details
-    assert "Date of response to EHPS: 23-Nov-2026" in details
+    assert "Closure summary: Routines settled; family happy to close." in details
+    assert "Date of case closure: 23-Nov-2026" in details
     assert not DowntimeRecord.objects.exists()  # saved once the person has checked it
 
 
@@ -134,7 +129,7 @@ def test_nobody_carries_a_case_they_cannot_see(client, team, read_only):
     client.force_login(team.manager)
 
     page = client.post(
-        reverse("continuity:record_carried"), {"page": "decide", "case": theirs.thrive_id}
+        reverse("continuity:record_carried"), {"page": "close", "case": theirs.thrive_id}
     )
 
     assert page.status_code == 404

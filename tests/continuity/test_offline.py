@@ -52,9 +52,11 @@ def typed(case=None, **overrides):
     }
 
 
-def send(client, user, fields, key=None):
+def send(client, user, fields, key=None, kind=None):
+    """A record as the offline tracker sends it: sealed, with its key (and kind)."""
     key = key or uuid.uuid4()
-    body = {"key": str(key), "sealed": seal({"user": user.pk, "fields": fields}, key)}
+    payload = {"user": user.pk, "fields": fields, **({"kind": kind} if kind else {})}
+    body = {"key": str(key), "sealed": seal(payload, key)}
     return client.post(
         reverse("continuity:offline_receive"), json.dumps(body), content_type="application/json"
     )
