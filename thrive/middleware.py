@@ -2,6 +2,7 @@
 people, session time limits, the second factor for the roles that need one, and the
 Acceptable Use Policy gate."""
 
+import functools
 import re
 import time
 import uuid
@@ -88,6 +89,11 @@ def session_seconds_left(request, now=None) -> int:
     )
 
 
+@functools.cache
+def _session_status_path() -> str:
+    return reverse("session_status")
+
+
 class SessionTimeoutMiddleware:
     """Signs a person out after SESSION_IDLE_TIMEOUT seconds without a request, and after
     SESSION_ABSOLUTE_TIMEOUT whatever they do. The session status poll does not count as
@@ -102,7 +108,7 @@ class SessionTimeoutMiddleware:
             session = request.session
             session.setdefault(SESSION_STARTED, now)
             session.setdefault(SESSION_LAST_SEEN, now)
-            polling = request.path == reverse("session_status")
+            polling = request.path == _session_status_path()
             if session_seconds_left(request, now) <= 0:
                 audit.record(request, "session_timed_out", request.user)
                 logout(request)
