@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "thrive.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "thrive.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "thrive.middleware.SecondFactorMiddleware",
     "thrive.middleware.AcceptableUsePolicyMiddleware",
