@@ -304,6 +304,17 @@ class Case(models.Model):
                 fields=["service", "date_referred", "response_date", "first_contact_family"],
                 name="case_response_times",
             ),
+            # The Waiting list: accepted, waiting, not yet contacted, oldest first.
+            models.Index(
+                fields=["service", "date_referred", "id"],
+                condition=Q(
+                    archived_at__isnull=True,
+                    waiting_list=True,
+                    first_contact_family__isnull=True,
+                    status__in=[Status.AWAITING_WORKER, Status.OPEN],
+                ),
+                name="case_waiting_list",
+            ),
             models.Index(
                 fields=["service", "progressing", "-archived_at"],
                 condition=Q(archived_at__isnull=False),

@@ -7,7 +7,7 @@ from datetime import timedelta
 from html import escape
 
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -519,7 +519,7 @@ def waiting_list(request):
     waiting = (
         filters.apply(active)
         .filter(waiting_list=True, first_contact_family__isnull=True)
-        .filter(Q(status=Status.AWAITING_WORKER) | Q(status=Status.OPEN))
+        .filter(status__in=[Status.AWAITING_WORKER, Status.OPEN])
     )
     counts = (
         waiting.order_by().values("service__name").annotate(n=Count("pk")).order_by("service__name")
