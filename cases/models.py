@@ -304,6 +304,12 @@ class Case(models.Model):
                 fields=["service", "date_referred", "response_date", "first_contact_family"],
                 name="case_response_times",
             ),
+            # Cases by status and district: counted from the index alone.
+            models.Index(
+                fields=["service", "district", "status"],
+                condition=Q(archived_at__isnull=True),
+                name="case_service_district_status",
+            ),
             # The Waiting list: accepted, waiting, not yet contacted, oldest first.
             models.Index(
                 fields=["service", "date_referred", "id"],

@@ -417,7 +417,7 @@ closed_without_summary = case_report(
 def by_status_and_district(request):
     active = managed_cases(request.user).active()
     filters = managed_filter(request, active)
-    counts = filters.apply(active).order_by().values("district", "status").annotate(n=Count("pk"))
+    counts = filters.apply(active).order_by().values("district", "status").annotate(n=Count("*"))
     labels_d, labels_s = dict(District.choices), dict(Status.choices)
     rows = [
         {"district": labels_d[r["district"]], "status": labels_s[r["status"]], "n": r["n"]}
