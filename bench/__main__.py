@@ -37,6 +37,8 @@ os.environ.update(
     STATICFILES_BACKEND="django.contrib.staticfiles.storage.StaticFilesStorage",
     ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
 )
+# As the image logs (docs/deployment.md): one JSON line a request.
+os.environ.setdefault("LOG_FORMAT", "json")
 # Without Redis unless BENCH_REDIS_URL names one (then the cache and sessions are as deployed).
 os.environ.pop("REDIS_URL", None)
 if os.environ.get("BENCH_REDIS_URL"):

@@ -23,8 +23,19 @@ from pathlib import Path
 
 SECONDS = int(os.environ.get("BENCH_SERVED_SECONDS", "6"))
 WORKERS = int(os.environ.get("WEB_CONCURRENCY", "3"))
-PORT_BARE = int(os.environ.get("BENCH_PORT", "17300"))
-PORT_THRIVE = PORT_BARE + 1
+
+
+def _free_port() -> int:
+    """A loopback port nobody listens on now (two benchmarks on one machine never collide)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+PORT_BARE = int(os.environ.get("BENCH_PORT") or _free_port())
+PORT_THRIVE = int(os.environ["BENCH_PORT"]) + 1 if os.environ.get("BENCH_PORT") else _free_port()
 CONCURRENCIES = [int(c) for c in os.environ.get("BENCH_CONCURRENCY", "1,4").split(",")]
 SIGN_IN_PASSWORD = "Bench-Sign-In-2026!"  # noqa: S105 (a benchmark account's password)
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +59,11 @@ def main(cases: int, only: str = "") -> int:
     if not shutil.which("wrk"):
         print("bench-served needs wrk: apt-get install wrk (Debian).")
         return 2
+    from django.conf import settings
+
     from .pages import PAGES, manager, worker
+
+    session_cookie_name = settings.SESSION_COOKIE_NAME
 
     sessions = {}
 
@@ -89,17 +104,25 @@ def main(cases: int, only: str = "") -> int:
         ]
         body = f"login={signer.username}&password={SIGN_IN_PASSWORD}&csrfmiddlewaretoken={csrf}"
         targets.append(("Sign-in (POST, Argon2id)", PORT_THRIVE, "/accounts/login/", None, body))
+        fixed = {}
         for concurrency in CONCURRENCIES:
-            hello = None
+            hello = bare = None
             for name, port, url, user, post in targets:
                 headers = []
                 if user:
-                    headers.append(f"Cookie: sessionid={cookie(user())}")
+                    headers.append(f"Cookie: {session_cookie_name}={cookie(user())}")
                 if post:
-                    headers.append(f"Cookie: csrftoken={csrf}")
+                    headers.append(f"Cookie: {settings.CSRF_COOKIE_NAME}={csrf}")
+                if concurrency == CONCURRENCIES[0] and not post:
+                    # Every worker answers the page once first (imports, fonts, caches): the
+                    # run measures pages served, not each worker's first one.
+                    _warm_up(port, url, headers)
                 result = _wrk(port, url, concurrency, headers, post)
+                if name.startswith("Bare"):
+                    bare = result["p50"]
                 if name.startswith("Signed-in"):
                     hello = result["p50"]
+                    fixed[concurrency] = hello / bare
                 ratio = f"{result['p50'] / hello:.1f}" if hello and port == PORT_THRIVE else ""
                 print(
                     f"| {name} | {concurrency} | {result['rate']:.0f} | {result['p50']:.1f} |"
@@ -107,6 +130,12 @@ def main(cases: int, only: str = "") -> int:
                     f" {result['non2xx']} |",
                     flush=True,
                 )
+        print()
+        for concurrency, ratio in fixed.items():
+            print(
+                f'Concurrency {concurrency}: signed-in "hello" p50 is {ratio:.1f}x the bare'
+                " Django view's (target <= 5x)."
+            )
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)
@@ -147,7 +176,23 @@ def _wait_for(port, path, seconds=60):
     raise RuntimeError(f"nothing answered on port {port}")
 
 
-def _wrk(port, url, concurrency, headers, post=None) -> dict:
+def _warm_up(port, url, headers) -> None:
+    """WORKERS requests at once, each waited for: each sync worker answers one (a worker's
+    first Print PDF loads its fonts, several seconds)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    fields = dict(header.split(": ", 1) for header in headers)
+
+    def fetch(_):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{url}", headers=fields)
+        with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+            response.read()
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        list(pool.map(fetch, range(WORKERS)))
+
+
+def _wrk(port, url, concurrency, headers, post=None, seconds=None) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write((POST_LUA.format(body=post) if post else "") + LUA)
     command = [
@@ -157,7 +202,7 @@ def _wrk(port, url, concurrency, headers, post=None) -> dict:
         "-c",
         str(concurrency),
         "-d",
-        f"{SECONDS}s",
+        f"{seconds or SECONDS}s",
         "--timeout",
         "30s",
         "-s",
@@ -180,13 +225,14 @@ def _wrk(port, url, concurrency, headers, post=None) -> dict:
 
 
 def _session_cookie(user) -> str:
-    from django.test import Client
+    from django.conf import settings
 
-    client = Client()
-    client.force_login(user)
+    from .pages import signed_in_client
+
+    client = signed_in_client(user)
     response = client.get("/bench/hello/")
     assert response.status_code == 200, response.status_code
-    return client.cookies["sessionid"].value
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def _sign_in_account(like):

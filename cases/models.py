@@ -4,7 +4,7 @@ service's decision, allocation to a worker, the work, closure and archive."""
 import re
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 
@@ -107,6 +107,32 @@ class CaseQuerySet(models.QuerySet):
         if user.has_role(Role.EHPS_OFFICER):
             condition |= Q(district__in=user.districts())
         return self.filter(condition)
+
+    def workers_of_services(self, services: list[int]):
+        """The ids of everyone who is the worker of a case of these services, as a subquery.
+        A loose index scan on case_service_workers: each step asks the index for the next
+        worker after the last one found, so it costs a probe a worker (tens), not a read of
+        every case of the service (tens of thousands at volume)."""
+        from django.db.models.expressions import RawSQL
+
+        if not services:
+            return self.none().values("worker")
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        places = ", ".join(["%s"] * len(services))
+        sql = f"""
+            WITH RECURSIVE found(service_id, worker_id) AS (
+                SELECT s.id, (SELECT min(c.worker_id) FROM {table} c WHERE c.service_id = s.id)
+                FROM {connection.ops.quote_name(Service._meta.db_table)} s
+                WHERE s.id IN ({places})
+              UNION ALL
+                SELECT f.service_id, (SELECT min(c.worker_id) FROM {table} c
+                                      WHERE c.service_id = f.service_id
+                                        AND c.worker_id > f.worker_id)
+                FROM found f WHERE f.worker_id IS NOT NULL
+            )
+            SELECT worker_id FROM found WHERE worker_id IS NOT NULL
+        """  # noqa: S608 (table names from the models, values as parameters)
+        return RawSQL(sql, list(services))  # noqa: S611 (no text from outside in it)
 
     def active(self):
         return self.filter(archived_at__isnull=True)
@@ -253,6 +279,62 @@ class Case(models.Model):
                 fields=["district", "status", "worker"],
                 condition=Q(archived_at__isnull=True),
                 name="case_active_by_district",
+            ),
+            # The managers' lists in their default orders, read a page at a time (and counted
+            # from the same index alone), not sorted from every case of the service.
+            models.Index(
+                fields=["service", "-date_referred", "-id"],
+                condition=Q(archived_at__isnull=True),
+                name="case_service_referrals",
+            ),
+            models.Index(
+                fields=["service", "family_names", "id"],
+                condition=Q(archived_at__isnull=True),
+                name="case_service_family",
+            ),
+            # The Name of worker choices: a loose index scan (CaseQuerySet.workers_of_services).
+            models.Index(fields=["service", "worker"], name="case_service_workers"),
+            models.Index(
+                fields=["service", "closure_date", "id"],
+                condition=Q(status=Status.CLOSED, closure_summary=""),
+                name="case_closed_no_summary",
+            ),
+            # Response times: the service's referrals of the last year, from the index alone.
+            models.Index(
+                fields=["service", "date_referred", "response_date", "first_contact_family"],
+                name="case_response_times",
+            ),
+            # Cases by status and district: counted from the index alone.
+            models.Index(
+                fields=["service", "district", "status"],
+                condition=Q(archived_at__isnull=True),
+                name="case_service_district_status",
+            ),
+            # The Waiting list: accepted, waiting, not yet contacted, oldest first.
+            models.Index(
+                fields=["service", "date_referred", "id"],
+                condition=Q(
+                    archived_at__isnull=True,
+                    waiting_list=True,
+                    first_contact_family__isnull=True,
+                    status__in=[Status.AWAITING_WORKER, Status.OPEN],
+                ),
+                name="case_waiting_list",
+            ),
+            models.Index(
+                fields=["service", "progressing", "-archived_at"],
+                condition=Q(archived_at__isnull=False),
+                name="case_archived_progressing",
+            ),
+            models.Index(
+                fields=["service", "status", "-archived_at"],
+                condition=Q(archived_at__isnull=False),
+                name="case_archived_status",
+            ),
+            models.Index(
+                fields=["service", "-modified_at"],
+                condition=Q(archived_at__isnull=False),
+                name="case_archived_modified",
             ),
         ]
 

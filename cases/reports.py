@@ -7,7 +7,7 @@ from datetime import timedelta
 from html import escape
 
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -147,6 +147,15 @@ def managed_cases(user):
     return cases
 
 
+def managed_filter(request, cases) -> "CaseListFilter":
+    """The filters of a manager's (or EHPS officer's) list of `cases`."""
+    user = request.user
+    services = (
+        user.service_ids(Role.SERVICE_MANAGER) if user.has_role(Role.SERVICE_MANAGER) else None
+    )
+    return CaseListFilter(request.GET or None, cases=cases, services=services)
+
+
 class ThriveIdFilter(forms.Form):
     mark_optional = False
 
@@ -173,9 +182,15 @@ class CaseListFilter(ThriveIdFilter):
         required=False, label="Waiting list", choices=[("", "Any"), ("yes", "Yes"), ("no", "No")]
     )
 
-    def __init__(self, *args, cases, **kwargs):
+    def __init__(self, *args, cases, services=None, **kwargs):
+        """The Name of worker choices are the workers of the list's cases or, for a manager's
+        lists (`services` given), everyone who is the worker of a case of those services:
+        found by skipping through an index, one probe a worker, however many cases."""
         super().__init__(*args, **kwargs)
-        workers = User.objects.filter(pk__in=cases.exclude(worker=None).values("worker"))
+        if services is not None:
+            workers = User.objects.filter(pk__in=Case.objects.workers_of_services(services))
+        else:
+            workers = User.objects.filter(pk__in=cases.exclude(worker=None).values("worker"))
         self.fields["worker"].choices = [("", "Any worker")] + [
             (pk, f"{name} ({username})")
             for pk, name, username in workers.order_by("full_name").values_list(
@@ -216,7 +231,7 @@ def my_cases(request):
 
 def managers_area(request):
     cases = managed_cases(request.user).active()
-    filters = CaseListFilter(request.GET or None, cases=cases)
+    filters = managed_filter(request, cases)
     table = Table(
         title="Managers area",
         slug="managers-area",
@@ -338,7 +353,7 @@ def case_report(*, title, slug, description, columns, cases, default_sort, empty
 
     def view(request):
         listed = cases(managed_cases(request.user))
-        filters = CaseListFilter(request.GET or None, cases=listed)
+        filters = managed_filter(request, listed)
         table = Table(
             title=title,
             slug=slug,
@@ -401,8 +416,8 @@ closed_without_summary = case_report(
 
 def by_status_and_district(request):
     active = managed_cases(request.user).active()
-    filters = CaseListFilter(request.GET or None, cases=active)
-    counts = filters.apply(active).order_by().values("district", "status").annotate(n=Count("pk"))
+    filters = managed_filter(request, active)
+    counts = filters.apply(active).order_by().values("district", "status").annotate(n=Count("*"))
     labels_d, labels_s = dict(District.choices), dict(Status.choices)
     rows = [
         {"district": labels_d[r["district"]], "status": labels_s[r["status"]], "n": r["n"]}
@@ -439,7 +454,7 @@ def response_times(request):
     referral, over the last twelve months: median and 90th percentile."""
     since = timezone.localdate().replace(day=1) - timedelta(days=365)
     recent = managed_cases(request.user).filter(date_referred__gte=since)
-    filters = CaseListFilter(request.GET or None, cases=recent)
+    filters = managed_filter(request, recent)
     rows = (
         filters.apply(recent)
         .order_by()
@@ -500,11 +515,11 @@ def response_times(request):
 
 def waiting_list(request):
     active = managed_cases(request.user).active()
-    filters = CaseListFilter(request.GET or None, cases=active)
+    filters = managed_filter(request, active)
     waiting = (
         filters.apply(active)
         .filter(waiting_list=True, first_contact_family__isnull=True)
-        .filter(Q(status=Status.AWAITING_WORKER) | Q(status=Status.OPEN))
+        .filter(status__in=[Status.AWAITING_WORKER, Status.OPEN])
     )
     counts = (
         waiting.order_by().values("service__name").annotate(n=Count("pk")).order_by("service__name")

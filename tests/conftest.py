@@ -125,6 +125,19 @@ def _celery_runs_tasks_inline():
 
 
 @pytest.fixture(autouse=True)
+def _signed_in_person_read_every_request(settings):
+    """Query counts are pinned per request: the person is read on every one, as with
+    SIGNED_IN_PERSON_CACHE_SECONDS=0 (tests/thrive/test_signed_in_person_cache.py turns the
+    cache on). Ids are reused after each test's rollback, so nothing kept may outlive it."""
+    from thrive import auth
+
+    settings.SIGNED_IN_PERSON_CACHE_SECONDS = 0
+    auth._recent.clear()
+    yield
+    auth._recent.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests make many accounts; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -2,6 +2,7 @@
 people, session time limits, the second factor for the roles that need one, and the
 Acceptable Use Policy gate."""
 
+import functools
 import re
 import time
 import uuid
@@ -12,8 +13,11 @@ import structlog
 from django.conf import settings
 from django.contrib.auth import logout
 from django.dispatch import receiver
+from django.middleware import csp as django_csp
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.csp import CSP, build_policy
+from django.utils.functional import SimpleLazyObject
 
 from . import audit, registry
 from .models import AcceptableUsePolicy
@@ -88,6 +92,22 @@ def session_seconds_left(request, now=None) -> int:
     )
 
 
+def _person_in_place(request) -> None:
+    """request.user as the person itself rather than the lazy wrappers the authentication and
+    OTP middleware leave (each attribute read through them costs several calls, and every
+    later middleware, view and template reads it). Placed after both, and the person is read
+    here anyway: the check below needs them."""
+    user = request.user
+    if isinstance(user, SimpleLazyObject):
+        user.is_authenticated  # noqa: B018 (evaluates the wrapper)
+        request.user = user._wrapped
+
+
+@functools.cache
+def _session_status_path() -> str:
+    return reverse("session_status")
+
+
 class SessionTimeoutMiddleware:
     """Signs a person out after SESSION_IDLE_TIMEOUT seconds without a request, and after
     SESSION_ABSOLUTE_TIMEOUT whatever they do. The session status poll does not count as
@@ -97,12 +117,13 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        _person_in_place(request)
         if request.user.is_authenticated:
             now = time.time()
             session = request.session
             session.setdefault(SESSION_STARTED, now)
             session.setdefault(SESSION_LAST_SEEN, now)
-            polling = request.path == reverse("session_status")
+            polling = request.path == _session_status_path()
             if session_seconds_left(request, now) <= 0:
                 audit.record(request, "session_timed_out", request.user)
                 logout(request)
@@ -211,3 +232,27 @@ class RequestLogMiddleware(django_structlog_middlewares.RequestMiddleware):
 @receiver(django_structlog_signals.bind_extra_request_metadata)
 def _log_under_thrive_request_id(request, logger, log_kwargs, **kwargs):
     structlog.contextvars.bind_contextvars(request_id=request.request_id)
+
+
+class ContentSecurityPolicyMiddleware(django_csp.ContentSecurityPolicyMiddleware):
+    """Django's, with the policy text of a response that used no nonce (a download, a redirect,
+    most partial pages) built once per process: it is the same text every time."""
+
+    _without_nonce: dict[tuple[int, int], tuple[str | None, str | None]] = {}
+
+    def process_response(self, request, response):
+        nonce = django_csp.get_nonce(request)
+        if nonce or hasattr(response, "_csp_config") or hasattr(response, "_csp_ro_config"):
+            return super().process_response(request, response)
+        enforce, report_only = settings.SECURE_CSP, settings.SECURE_CSP_REPORT_ONLY
+        key = (id(enforce), id(report_only))
+        texts = self._without_nonce.get(key)
+        if texts is None:
+            texts = tuple(
+                build_policy(config) if config else None for config in (enforce, report_only)
+            )
+            self._without_nonce[key] = texts
+        for header, text in zip((CSP.HEADER_ENFORCE, CSP.HEADER_REPORT_ONLY), texts, strict=True):
+            if text is not None and header not in response:
+                response.headers[str(header)] = text
+        return response

@@ -1,10 +1,25 @@
-"""Audit of signing in and out (a cross-cutting concern, so signals are the right tool)."""
+"""Audit of signing in and out, and forgetting the signed-in person's cached row when they or
+their roles change (cross-cutting concerns, so signals are the right tool)."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from . import audit
-from .models import User, normalise_username
+from .auth import forget_person
+from .models import Membership, User, normalise_username
+
+
+@receiver(post_save, sender=User)
+@receiver(post_delete, sender=User)
+def forget_changed_person(sender, instance, **kwargs):
+    forget_person(instance.pk)
+
+
+@receiver(post_save, sender=Membership)
+@receiver(post_delete, sender=Membership)
+def forget_person_with_changed_roles(sender, instance, **kwargs):
+    forget_person(instance.user_id)
 
 
 @receiver(user_logged_in)

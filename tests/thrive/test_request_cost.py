@@ -22,3 +22,60 @@ def test_a_signed_in_page_loads_the_person_and_their_roles_in_one_query(
     assert response.status_code == 200
     assert response.wsgi_request.user.has_role(Role.SERVICE_MANAGER)
     assert response.wsgi_request.user.service_ids(Role.SERVICE_MANAGER) == [service.pk]
+
+
+def test_a_person_signed_in_here_moments_ago_is_not_read_again(
+    client, service, settings, django_assert_num_queries
+):
+    settings.SIGNED_IN_PERSON_CACHE_SECONDS = 60
+    manager = person(Role.SERVICE_MANAGER, service=service)
+    client.force_login(manager)
+    client.get(reverse("session_status"))  # reads the person (and the read-only mode)
+
+    # The session only: the person and their roles are the ones this process read just now.
+    with django_assert_num_queries(session_queries()):
+        response = client.get(reverse("session_status"))
+
+    assert response.wsgi_request.user.service_ids(Role.SERVICE_MANAGER) == [service.pk]
+
+
+def test_a_change_of_roles_is_seen_at_the_next_request(client, service, settings):
+    settings.SIGNED_IN_PERSON_CACHE_SECONDS = 60
+    manager = person(Role.SERVICE_MANAGER, service=service)
+    client.force_login(manager)
+    client.get(reverse("session_status"))
+
+    manager.memberships.all().delete()
+    response = client.get(reverse("session_status"))
+
+    assert not response.wsgi_request.user.has_role(Role.SERVICE_MANAGER)
+
+
+def test_a_suspended_person_is_signed_out_at_the_next_request_whatever_is_cached(
+    client, service, settings
+):
+    from selfservice.services import end_sessions
+
+    settings.SIGNED_IN_PERSON_CACHE_SECONDS = 60
+    manager = person(Role.SERVICE_MANAGER, service=service)
+    client.force_login(manager)
+    client.get(reverse("session_status"))
+
+    end_sessions(manager)
+    response = client.get(reverse("session_status"))
+
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_the_person_is_read_again_once_the_cached_row_is_older_than_the_setting(
+    client, service, settings, django_assert_num_queries, time_machine
+):
+    settings.SIGNED_IN_PERSON_CACHE_SECONDS = 2
+    time_machine.move_to("2026-06-01 09:00:00+00:00", tick=False)
+    manager = person(Role.SERVICE_MANAGER, service=service)
+    client.force_login(manager)
+    client.get(reverse("session_status"))
+
+    time_machine.move_to("2026-06-01 09:00:03+00:00", tick=False)
+    with django_assert_num_queries(session_queries() + 1):
+        client.get(reverse("session_status"))

@@ -13,6 +13,7 @@
 SESSION_ENGINE is `thrive.sessions.cached_db` with Redis, `thrive.sessions.db` without."""
 
 from django.contrib.auth import SESSION_KEY
+from django.utils import timezone
 
 from thrive import spool
 from thrive.database import primary_available
@@ -44,8 +45,32 @@ class PrimaryDownMixin:
         """Nothing cached without a cache in front."""
 
 
+def _session_row(session_key):
+    from thrive.models import UserSession
+
+    return UserSession.objects.filter(session_key=session_key)
+
+
+_SESSION_ROW = None
+
+
 class OwnerRecorded:
-    """Mixed into a database-backed SessionStore: rows go to UserSession, with their owner."""
+    """Mixed into a database-backed SessionStore: rows go to UserSession, with their owner.
+    The row is read with SQL compiled once per process (thrive/precompiled.py); an expired
+    row is no session, as in Django's own engine."""
+
+    def _get_session_from_db(self):
+        global _SESSION_ROW
+        if _SESSION_ROW is None:
+            from thrive.models import UserSession
+            from thrive.precompiled import PrecompiledQuery
+
+            _SESSION_ROW = PrecompiledQuery(UserSession, _session_row, "\x00no session\x00")
+        session = _SESSION_ROW.get(self.session_key) if self.session_key else None
+        if session is None or session.expire_date <= timezone.now():
+            self._session_key = None
+            return None
+        return session
 
     @classmethod
     def get_model_class(cls):

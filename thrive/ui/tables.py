@@ -229,15 +229,18 @@ def _loaded(columns: list[Column], objects):
         yield [[column.value(obj) for column in columns] for obj in objects]
 
 
-def _value_chunks(columns: list[Column], queryset):
+def _value_chunks(columns: list[Column], queryset, *, inline: bool = False):
     """Chunks of download rows straight from values_list: each column's cells made from its
-    fields' values (Cells), column by column, then put side by side."""
+    fields' values (Cells), column by column, then put side by side. A download built in the
+    request (at most EXPORT_INLINE_ROWS rows) fetches its rows in one round trip; one built
+    in the background reads them through a server-side cursor, a chunk at a time."""
     fields: list[str] = []
     for column in columns:
         fields += [f for f in column.cells.fields if f not in fields]
     getters = [_getter([fields.index(f) for f in column.cells.fields]) for column in columns]
     rows = queryset.select_related(None).prefetch_related(None).values_list(*fields)
-    for chunk in batched(rows.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
+    source = rows if inline else rows.iterator(chunk_size=EXPORT_CHUNK)
+    for chunk in batched(source, EXPORT_CHUNK):
         made = []
         for column, get in zip(columns, getters, strict=True):
             cells = column.cells
@@ -270,7 +273,8 @@ def export_table(request, table: Table, fmt: str):
         chunks = [[[c.value(row) for c in table.columns] for row in queryset]]
         count = functools.partial(len, queryset)
     elif hasattr(queryset, "values_list") and all(c.cells for c in table.columns):
-        chunks = _value_chunks(table.columns, queryset[:EXPORT_LIMIT])
+        inline = getattr(request, "export_progress", None) is None
+        chunks = _value_chunks(table.columns, queryset[:EXPORT_LIMIT], inline=inline)
         count = queryset.count
     else:
         rows = queryset[:EXPORT_LIMIT]
