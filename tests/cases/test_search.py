@@ -73,6 +73,33 @@ def test_a_partial_thrive_id_finds_the_case(client, manager, john):
     assert found(search(client, manager, john.thrive_id[:-1])) == [john]
 
 
+def test_one_or_two_digits_mean_the_whole_thrive_id(client, manager, ashford):
+    twenty_one = make_case(ashford, thrive_id="KT000021")
+    make_case(ashford, thrive_id="KT000121")
+    make_case(ashford, thrive_id="KT002100")
+    seven = make_case(ashford, thrive_id="KT000007")
+
+    assert found(search(client, manager, "21")) == [twenty_one]
+    assert found(search(client, manager, "7")) == [seven]
+
+
+def test_three_characters_or_more_find_every_thrive_id_containing_them(client, manager, ashford):
+    make_case(ashford, thrive_id="KT000021")
+    one_twenty_one = make_case(ashford, thrive_id="KT000121")
+    twenty_one_hundred = make_case(ashford, thrive_id="KT002100")
+
+    assert set(found(search(client, manager, "121"))) == {one_twenty_one}
+    assert set(found(search(client, manager, "2100"))) == {twenty_one_hundred}
+    assert len(found(search(client, manager, "021"))) == 2
+
+
+def test_a_short_reference_still_finds_a_postcode_district(client, manager, ashford):
+    whitechapel = make_case(ashford, thrive_id="KT000031", postcode="E1 6AN")
+    make_case(ashford, thrive_id="KT000032", postcode="TN23 1AA")
+
+    assert found(search(client, manager, "E1")) == [whitechapel]
+
+
 def test_every_term_must_match(client, manager, john):
     assert found(search(client, manager, "John Smith 02/03/2015")) == []
     assert found(search(client, manager, "John Brown")) == []
