@@ -45,10 +45,10 @@ def page_of(results, number: str) -> Page:
     the count rides on every row (`COUNT(*) OVER ()`), since to sort the matches the database
     finds them all anyway; a count query and a page query did that search twice (at 1,000,000
     cases a name search is most of its time in those trigram lookups). A page past the end,
-    or a list (downtime records), is paged the usual way."""
+    a DISTINCT queryset or a list (downtime records) is paged the usual way."""
     paginator = Paginator(results, PAGE_SIZE)
-    if not isinstance(results, QuerySet):
-        return paginator.get_page(number)
+    if not isinstance(results, QuerySet) or results.query.distinct:
+        return paginator.get_page(number)  # a window counts rows before DISTINCT drops any
     try:
         wanted = max(int(number), 1)
     except (TypeError, ValueError):
