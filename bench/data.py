@@ -185,9 +185,43 @@ def _lookup_tables(cursor, services):
     cursor.execute("ANALYZE bench_service, bench_worker, bench_mix, bench_name, bench_outcome")
 
 
+def _search_key_table(cursor):
+    """bench_search_key: the search keys of every (first name, family name) a case can draw,
+    and of every postcode, computed by the Python that saves a case (`search_keys`), so the
+    INSERT writes a case's keys with the case and no UPDATE of every case follows. Made once
+    a session, when cases are to be inserted."""
+    from cases.models import search_keys
+
+    cursor.execute("SELECT to_regclass('pg_temp.bench_search_key') IS NOT NULL")
+    if cursor.fetchone()[0]:
+        return
+    cursor.execute("SELECT kind, idx, name FROM bench_name ORDER BY kind, idx")
+    names = cursor.fetchall()
+    drawn = {kind: [name for k, _, name in names if k == kind] for kind in ("first", "family")}
+    postcodes = [name for kind, _, name in names if kind == "postcode"]
+    cursor.execute(
+        "CREATE TEMP TABLE bench_search_key (first int, family int, postcode int,"
+        " names text, sounds text, search_postcode text)"
+    )
+    keys = {}
+    with cursor.cursor.copy("COPY bench_search_key FROM STDIN") as copy:
+        for first, first_name in enumerate(drawn["first"]):
+            for family, family_name in enumerate(drawn["family"]):
+                pair = (first_name, family_name)
+                if pair not in keys:
+                    keys[pair] = search_keys(first_name, family_name, family_name, "")[:2]
+                copy.write_row((first, family, None, *keys[pair], None))
+        for idx, postcode in enumerate(postcodes):
+            copy.write_row((None, None, idx, None, None, search_keys("", "", "", postcode)[2]))
+    cursor.execute("CREATE INDEX ON bench_search_key (first, family)")
+    cursor.execute("CREATE INDEX ON bench_search_key (postcode)")
+    cursor.execute("ANALYZE bench_search_key")
+
+
 def _insert_cases(cursor, start, end, _target):
     """Case n belongs to service n % 100; the random draws are seeded by n, so a rebuilt
     database holds the same cases."""
+    _search_key_table(cursor)
     cursor.execute(
         """
         WITH g AS (
@@ -222,7 +256,8 @@ def _insert_cases(cursor, start, end, _target):
             waiting_list, predicted_start_date, date_worker_appointed, first_contact_family,
             first_contact_notifier, assessment_date, closure_date, closure_summary, archived_at,
             archive_undone_reason, created_at, modified_at, archived_by_id, modified_by_id,
-            referred_by_id, service_id, worker_id, outcome_id)
+            referred_by_id, service_id, worker_id, outcome_id, search_names, search_sounds,
+            search_postcode)
         SELECT
             n, 'KT' || lpad(n::text, greatest(6, length(n::text)), '0'), district, status, 1,
             f.name, fn.name, f.name,
@@ -243,12 +278,16 @@ def _insert_cases(cursor, start, end, _target):
             CASE WHEN status = 'closed' THEN
                 (SELECT o.id FROM bench_outcome o
                  WHERE o.idx = n %% (SELECT count(*) FROM bench_outcome))
-            END
+            END,
+            nk.names, nk.sounds, pk.search_postcode
         FROM d
         JOIN bench_name f ON f.kind = 'family' AND f.idx = floor(r_name * 500)::int
         JOIN bench_name fn ON fn.kind = 'first' AND fn.idx = floor(r_first * 500)::int
         JOIN bench_name st ON st.kind = 'street' AND st.idx = n %% 500
         JOIN bench_name pc ON pc.kind = 'postcode' AND pc.idx = (n / 7) %% 500
+        JOIN bench_search_key nk
+          ON nk.first = floor(r_first * 500)::int AND nk.family = floor(r_name * 500)::int
+        JOIN bench_search_key pk ON pk.postcode = (n / 7) %% 500
         """,
         {"start": start, "end": end, "services": SERVICES},
     )

@@ -1,13 +1,14 @@
 """Find a child at volume: the search box and the "This family may already be known" check on
 the referral page, measured beside the list pages (imported by bench.measure).
 
-The benchmark builds cases by SQL, which does not name the search keys (`search_names`,
-`search_sounds`, `search_postcode`): `default_search_keys` gives those columns an empty
-default in the benchmark database before the build, and `fill_search_keys` fills them after
-it with one UPDATE joined to the keys of every distinct (first name, second name, family
-names), computed by the same Python that saves a case (`thrive.search.text.name_keys`), so a
-bench case is found exactly as a saved one is. It only touches cases whose keys are empty, so
-a second run does nothing.
+The benchmark builds cases by SQL, and writes their search keys (`search_names`,
+`search_sounds`, `search_postcode`) in the same INSERT, from a table of the keys of every name
+and postcode a case can draw computed by the Python that saves a case (`bench.data`), so a
+bench case is found exactly as a saved one is. A database built before that has empty keys:
+`default_search_keys` gives those columns an empty default before the build, and
+`fill_search_keys` fills the empty ones after it with one UPDATE joined to the keys of every
+distinct (first name, second name, family names); on a database whose cases all have keys it
+only counts them.
 
 Searches are POSTed (the search page takes no terms in its URL). The referral page is POSTed
 with the details of a child who already has a case in the officer's district, so it shows the

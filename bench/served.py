@@ -1,6 +1,7 @@
 """`make bench-served`: Thrive served as deployed — gunicorn, sync workers (WEB_CONCURRENCY,
 3 by default), DEBUG off, PostgreSQL, Redis when BENCH_REDIS_URL names one — and driven by wrk
-at concurrency 1 and 4, with the floors in the same run: a bare Django view (no middleware,
+at concurrency 1 and 4, the search box's and the referral form's POSTs among them (bench/search.py),
+with the floors in the same run: a bare Django view (no middleware,
 no database, its own gunicorn), Thrive's middleware answering a signed-in "hello", and an
 empty signed-in page. Prints requests a second, p50, p95 and p99 and each page's ratio to
 the signed-in floors.
@@ -20,6 +21,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 SECONDS = int(os.environ.get("BENCH_SERVED_SECONDS", "6"))
 WORKERS = int(os.environ.get("WEB_CONCURRENCY", "3"))
@@ -62,6 +64,7 @@ def main(cases: int, only: str = "") -> int:
     from django.conf import settings
 
     from .pages import PAGES, manager, worker
+    from .search import SEARCH_PAGES
 
     session_cookie_name = settings.SESSION_COOKIE_NAME
 
@@ -98,8 +101,8 @@ def main(cases: int, only: str = "") -> int:
             ("Empty signed-in page", PORT_THRIVE, "/bench/empty/", manager, None),
         ]
         targets += [
-            (page.name, PORT_THRIVE, page.url(), page.user, None)
-            for page in PAGES
+            (page.name, PORT_THRIVE, page.url(), page.user, _form(page, csrf))
+            for page in [*PAGES, *SEARCH_PAGES]
             if not only or only.lower() in page.name.lower()
         ]
         body = f"login={signer.username}&password={SIGN_IN_PASSWORD}&csrfmiddlewaretoken={csrf}"
@@ -108,15 +111,16 @@ def main(cases: int, only: str = "") -> int:
         for concurrency in CONCURRENCIES:
             hello = bare = None
             for name, port, url, user, post in targets:
-                headers = []
-                if user:
-                    headers.append(f"Cookie: {session_cookie_name}={cookie(user())}")
+                cookies = [f"{session_cookie_name}={cookie(user())}"] if user else []
                 if post:
-                    headers.append(f"Cookie: {settings.CSRF_COOKIE_NAME}={csrf}")
+                    cookies.append(f"{settings.CSRF_COOKIE_NAME}={csrf}")
+                headers = [f"Cookie: {'; '.join(cookies)}"] if cookies else []
                 if concurrency == CONCURRENCIES[0] and not post:
                     # Every worker answers the page once first (imports, fonts, caches): the
                     # run measures pages served, not each worker's first one.
                     _warm_up(port, url, headers)
+                # a sign-in redirects; every other page answers 200
+                _answers(302 if post and not user else 200, port, url, headers, post)
                 result = _wrk(port, url, concurrency, headers, post)
                 if name.startswith("Bare"):
                     bare = result["p50"]
@@ -192,6 +196,22 @@ def _warm_up(port, url, headers) -> None:
         list(pool.map(fetch, range(WORKERS)))
 
 
+def _answers(expected: int, port, url, headers, post=None) -> None:
+    """The page answers `expected` to what wrk will send (wrk counts only 4xx and 5xx as
+    errors, so a redirect to sign in would be timed as if it were the page)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    fields = dict(header.split(": ", 1) for header in headers)
+    if post:
+        fields["Content-Type"] = "application/x-www-form-urlencoded"
+    conn.request("POST" if post else "GET", url, body=post, headers=fields)
+    status = conn.getresponse().status
+    conn.close()
+    if status != expected:
+        raise RuntimeError(f"{url} answered {status}, not {expected}")
+
+
 def _wrk(port, url, concurrency, headers, post=None, seconds=None) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write((POST_LUA.format(body=post) if post else "") + LUA)
@@ -255,6 +275,13 @@ def _sign_in_account(like):
             user=user, policy=acceptance.policy, defaults={"name_given": user.full_name}
         )
     return user
+
+
+def _form(page, csrf: str) -> str | None:
+    """The body a page POSTs (the search box, the referral form), with its CSRF token."""
+    if page.data is None:
+        return None
+    return urlencode({**page.data(), "csrfmiddlewaretoken": csrf})
 
 
 def _csrf_token() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Case as Choose
 from django.db.models import Q, QuerySet, When
 from django.urls import reverse
@@ -18,22 +19,38 @@ from .models import Case, normalise_thrive_id
 SEARCH_ROLES = frozenset({Role.SERVICE_MANAGER, Role.SERVICE_WORKER, Role.EHPS_OFFICER})
 
 
+SHORT_REFERENCE = 2
+
+
+def whole_thrive_id(reference: str) -> str:
+    """The Thrive ID a reference names whole: `KT000021`, `KT21` and a number of one or two
+    digits alone (`21`) all mean KT000021."""
+    if reference.isdigit() and len(reference) <= SHORT_REFERENCE:
+        reference = settings.THRIVE_ID_PREFIX + reference
+    return normalise_thrive_id(reference)
+
+
+def thrive_id_found(thrive_id: str, reference: str) -> bool:
+    """Whether `reference` (upper case, as `parse` gives it) finds this Thrive ID: the ID it
+    names whole, or from three characters on any ID that contains it."""
+    thrive_id = (thrive_id or "").upper()
+    if thrive_id == whole_thrive_id(reference):
+        return True
+    return len(reference) > SHORT_REFERENCE and reference in thrive_id
+
+
 def reference_condition(reference: str) -> Q:
     """A reference is a Thrive ID, whole or in part (`21`, `KT00002`, `kt 21`), or a postcode's
-    first half (`ME14`). `reference` is upper case (`parse`), as Thrive IDs are, so from three
-    characters on the match is case-sensitive and PostgreSQL answers it from the trigram index
-    on `thrive_id`; a shorter one has no trigram, and is compared as `UPPER(thrive_id)`, which
-    no index holds, so that the person's own cases are read rather than the whole index."""
-    inside = (
-        Q(thrive_id__contains=reference)
-        if len(reference) >= 3
-        else Q(thrive_id__icontains=reference)
-    )
-    return (
-        inside
-        | Q(thrive_id=normalise_thrive_id(reference))
-        | Q(search_postcode__startswith=reference)
-    )
+    first half (`ME14`). `reference` is upper case (`parse`), as Thrive IDs are. From three
+    characters on, the IDs that contain it are found too, from the trigram index on
+    `thrive_id`. One or two characters have no trigram: looking inside the IDs would read
+    every case the person may see (an EHPS officer's district is many thousands), and `21`
+    would find one case in a hundred; so they mean the ID they name whole (`21` is KT000021)
+    and a postcode district (`E1`), each a lookup in its own index."""
+    condition = Q(thrive_id=whole_thrive_id(reference)) | Q(search_postcode__startswith=reference)
+    if len(reference) > SHORT_REFERENCE:
+        condition |= Q(thrive_id__contains=reference)
+    return condition
 
 
 def find_cases(user, terms: SearchTerms) -> QuerySet:
@@ -54,8 +71,7 @@ def find_cases(user, terms: SearchTerms) -> QuerySet:
 
 
 def case_result(case: Case, terms: SearchTerms) -> Result:
-    references = [r for r in terms.references if r in (case.thrive_id or "").upper()]
-    references += [r for r in terms.references if normalise_thrive_id(r) == case.thrive_id]
+    references = [r for r in terms.references if thrive_id_found(case.thrive_id, r)]
     postcode_found = any(
         case.search_postcode.startswith(p) for p in [*terms.postcodes, *terms.references]
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import normalise_thrive_id
+from cases.search import thrive_id_found
 from thrive.models import Role
 from thrive.search import Result, Searcher, highlight, mark
 from thrive.search.text import SearchTerms, fold, soundex
@@ -35,18 +35,13 @@ def _name_score(record: DowntimeRecord, names: list[str]) -> int | None:
     return score
 
 
-def _id_found(record: DowntimeRecord, reference: str) -> bool:
-    thrive_id = record.thrive_id.upper()
-    return reference in thrive_id or normalise_thrive_id(reference) == thrive_id
-
-
 def _matches(record: DowntimeRecord, terms: SearchTerms) -> int | None:
     score = _name_score(record, terms.names)
     if score is None:
         return None
     if terms.dates and record.child_date_of_birth not in terms.dates:
         return None
-    if not all(_id_found(record, reference) for reference in terms.references):
+    if not all(thrive_id_found(record.thrive_id, reference) for reference in terms.references):
         return None
     if terms.postcodes:
         return None  # downtime records hold no address
@@ -68,15 +63,12 @@ def find_records(user, terms: SearchTerms) -> list[DowntimeRecord]:
 
 
 def record_result(record: DowntimeRecord, terms: SearchTerms) -> Result:
-    thrive_id = record.thrive_id.upper()
     facts = [
         (
             "Thrive ID",
             mark(
                 record.thrive_id,
-                any(
-                    r in thrive_id or normalise_thrive_id(r) == thrive_id for r in terms.references
-                ),
+                any(thrive_id_found(record.thrive_id, r) for r in terms.references),
             ),
         ),
         (

@@ -1,5 +1,6 @@
 from django.db import migrations, models
 
+from thrive.search import fill
 from thrive.search.text import name_keys, postcode_key
 
 # PostgreSQL's own tools for the search box: trigram indexes (pg_trgm, a trusted extension the
@@ -24,20 +25,21 @@ DROP_POSTGRES_INDEXES = [
 ]
 
 
+def case_search_keys(first_name, last_name, family_names, postcode):
+    names, sounds = name_keys(first_name, last_name, family_names)
+    return names[:700], sounds[:300], postcode_key(postcode)[:10]
+
+
 def fill_search_keys(apps, schema_editor):
-    Case = apps.get_model("cases", "Case")
-    batch = []
-    for case in Case.objects.only(
-        "child_first_name", "child_last_name", "family_names", "postcode"
-    ).iterator(chunk_size=2000):
-        names, sounds = name_keys(case.child_first_name, case.child_last_name, case.family_names)
-        case.search_names, case.search_sounds = names[:700], sounds[:300]
-        case.search_postcode = postcode_key(case.postcode)[:10]
-        batch.append(case)
-        if len(batch) == 2000:
-            Case.objects.bulk_update(batch, ["search_names", "search_sounds", "search_postcode"])
-            batch = []
-    Case.objects.bulk_update(batch, ["search_names", "search_sounds", "search_postcode"])
+    # A chunk of cases at a time, written by COPY and one UPDATE on PostgreSQL
+    # (thrive/search/fill.py), before the trigram indexes exist.
+    fill.fill_search_keys(
+        apps.get_model("cases", "Case").objects.all(),
+        ("child_first_name", "child_last_name", "family_names", "postcode"),
+        case_search_keys,
+        ("search_names", "search_sounds", "search_postcode"),
+        connection=schema_editor.connection,
+    )
 
 
 def postgres_indexes(statements):

@@ -3,16 +3,23 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from thrive.search import fill
 from thrive.search.text import name_keys
 
 
+def task_search_keys(child_name):
+    names, sounds = name_keys(child_name)
+    return names[:500], sounds[:200]
+
+
 def fill_search_keys(apps, schema_editor):
-    Task = apps.get_model("portal", "Task")
-    tasks = list(Task.objects.only("child_name"))
-    for task in tasks:
-        names, sounds = name_keys(task.child_name)
-        task.search_names, task.search_sounds = names[:500], sounds[:200]
-    Task.objects.bulk_update(tasks, ["search_names", "search_sounds"], batch_size=2000)
+    fill.fill_search_keys(
+        apps.get_model("portal", "Task").objects.all(),
+        ("child_name",),
+        task_search_keys,
+        ("search_names", "search_sounds"),
+        connection=schema_editor.connection,
+    )
 
 
 class Migration(migrations.Migration):
