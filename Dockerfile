@@ -35,7 +35,7 @@ RUN apt-get update \
 RUN groupadd --system --gid 10001 thrive \
     && useradd --system --uid 10001 --gid thrive --home-dir /app --no-create-home thrive
 
-ARG THRIVE_VERSION=0.1.0
+ARG THRIVE_VERSION=0.2.0
 LABEL org.opencontainers.image.title="Thrive" \
       org.opencontainers.image.version="${THRIVE_VERSION}" \
       org.opencontainers.image.licenses="AGPL-3.0-or-later"

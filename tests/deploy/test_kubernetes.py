@@ -57,7 +57,7 @@ def test_web_worker_scheduler_and_migration_job_all_run_the_councils_image(examp
     for name in THRIVE_WORKLOADS:
         spec = pod(example, name)
         for container in spec["containers"] + spec.get("initContainers", []):
-            assert container["image"] == "registry.council.example/thrive:0.1.0"
+            assert container["image"] == "registry.council.example/thrive:0.2.0"
 
 
 def test_web_probes_are_the_health_endpoints_asked_as_the_ingress_would(example):
