@@ -323,7 +323,9 @@ def apply_record(
         elif kind == RecordKind.DECISION:
             message = _apply_decision(locked, case, by=by, choices=choices or {}, request=request)
         else:
-            message = attachments.apply_attachment(locked, case, by=by, request=request)
+            message = attachments.apply_attachment(
+                locked, case, by=by, request=request, source=source_of(locked)
+            )
         _mark_entered(locked, by=by, request=request, note=f"case {case.thrive_id}")
     return Applied(locked, message)
 

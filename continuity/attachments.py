@@ -17,11 +17,11 @@ from documents.uploads import UploadRefused, check_upload
 from .records import RecordRefused
 
 
-def apply_attachment(record, case, *, by, request) -> str:
+def apply_attachment(record, case, *, by, request, source: str) -> str:
     """The file kept with the record, checked again, into the case's library: a new document
     named by the naming convention, or a new version of the document it was chosen for. The
-    copy kept with the record is deleted once that has committed. Call inside the applying
-    transaction."""
+    copy kept with the record is deleted once that has committed; the document's audit says
+    it was entered from `source`. Call inside the applying transaction."""
     attachment = record.attachment
     with default_storage.open(attachment.stored_name) as stored:
         try:
@@ -30,7 +30,9 @@ def apply_attachment(record, case, *, by, request) -> str:
             raise RecordRefused(refused.message) from None
         try:
             if record.values.get("document"):
-                document, message = _add_version(record, case, checked, by=by, request=request)
+                document, message = _add_version(
+                    record, case, checked, by=by, request=request, source=source
+                )
             else:
                 document = upload_document(
                     by=by,
@@ -38,6 +40,7 @@ def apply_attachment(record, case, *, by, request) -> str:
                     case=case,
                     title=record.values.get("title", ""),
                     request=request,
+                    entered_from=source,
                 )
                 message = f"{document.name} is in the document library of case {case.thrive_id}."
         except DuplicateDocument as duplicate:
@@ -58,7 +61,7 @@ VERSION_OF_GONE = (
 )
 
 
-def _add_version(record, case, checked, *, by, request):
+def _add_version(record, case, checked, *, by, request, source):
     """A new version of one of the case's documents, as Upload new version adds it."""
     document = (
         Document.objects.visible_to(by)
@@ -68,5 +71,5 @@ def _add_version(record, case, checked, *, by, request):
     )
     if document is None:
         raise RecordRefused(VERSION_OF_GONE)
-    version = add_version(document, by=by, checked=checked, request=request)
+    version = add_version(document, by=by, checked=checked, request=request, entered_from=source)
     return document, f"Version {version.number} of {document.name} is in the document library."

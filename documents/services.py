@@ -159,6 +159,7 @@ def upload_document(
     name: str | None = None,
     imported: bool = False,
     request=None,
+    entered_from: str = "",
 ) -> Document:
     """Add a checked file to the library, linked to `case`, or with no Thrive ID to `service`
     (only the bulk import, `imported=True`, does that: it runs on the server, so it checks no
@@ -221,8 +222,11 @@ def upload_document(
                 document,
                 user=by,
                 organisation=service.provider,
-                note=("imported, " if imported else "")
-                + (f"case {case.thrive_id}" if case else "no Thrive ID"),
+                note=_with_source(
+                    ("imported, " if imported else "")
+                    + (f"case {case.thrive_id}" if case else "no Thrive ID"),
+                    entered_from,
+                ),
             )
     except IntegrityError:
         _discard(stored)
@@ -243,6 +247,7 @@ def add_version(
     checked: CheckedUpload,
     request=None,
     editor_lock: str | None = None,
+    entered_from: str = "",
 ) -> DocumentVersion:
     """Upload a new version: the earlier ones are kept and stay downloadable. While the
     document is open in the browser editor only the editor's own save, naming its lock
@@ -283,13 +288,21 @@ def add_version(
                 locked,
                 user=by,
                 organisation=locked.service.provider,
-                note=f"version {number}" + (", saved in the browser editor" if editor_lock else ""),
+                note=_with_source(
+                    f"version {number}" + (", saved in the browser editor" if editor_lock else ""),
+                    entered_from,
+                ),
             )
     except BaseException:
         _discard(stored)
         raise
     document.refresh_from_db()
     return version
+
+
+def _with_source(note: str, source: str) -> str:
+    """An audit note that says where the work was first written, if elsewhere."""
+    return (f"entered from {source}: {note}" if source else note)[:200]
 
 
 def _refuse_duplicate(document: Document, case: Case) -> None:

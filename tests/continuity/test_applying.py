@@ -364,6 +364,8 @@ def test_a_photo_goes_into_the_case_document_library(team, case, media, committe
     assert document.title == "Bedroom after the visit"
     assert DowntimeAttachment.objects.get().document == document
     assert not default_storage.exists(stored)  # the downtime copy is gone once it is in
+    uploaded = AuditEvent.objects.get(action="document_uploaded")
+    assert uploaded.note.startswith(f"entered from downtime record {record.pk}, recorded at ")
 
 
 # --- The re-entry queue ---------------------------------------------------------------------

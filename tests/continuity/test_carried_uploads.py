@@ -12,7 +12,7 @@ from continuity.models import DowntimeAttachment, DowntimeRecord, RecordKind
 from documents import services as documents
 from documents.models import Document
 from documents.uploads import check_upload
-from thrive.models import Role
+from thrive.models import AuditEvent, Role
 
 from ..documents.corpus import png
 from ..factories import person
@@ -137,6 +137,9 @@ def test_upload_new_version_keeps_the_file_as_a_new_version_and_applies_it_so(
     assert applied.message == f"Version 2 of {document.name} is in the document library."
     assert Document.objects.count() == 1
     assert document.versions.count() == 2
+    added = AuditEvent.objects.get(action="document_version_added")
+    assert added.note.startswith(f"entered from downtime record {record.pk}, recorded at ")
+    assert added.note.endswith(": version 2")
 
 
 def test_a_new_version_of_a_document_deleted_since_is_refused(client, team, case, read_only):
