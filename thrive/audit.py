@@ -4,9 +4,11 @@ as PostgreSQL (where a trigger also forbids changing or deleting rows)."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 
-from .database import primary_available
+from .database import AUDIT_IDS, primary_available
 from .models import AuditEvent
 
 
@@ -44,6 +46,8 @@ def record(
         ip_address=client_address(request) if request else None,
         note=note[:200],
     )
+    if request is not None:
+        event.event_id = _event_ids(request).next_id(action, object_type, object_id)
     if not primary_available():
         _spool(event)  # written to the trail once the primary is back (thrive/spool.py)
         return event
@@ -51,10 +55,44 @@ def record(
     return event
 
 
+class _EventIds:
+    """A request's audit event ids, in the order it records them. A request read again from
+    the replica (thrive.database.PrimaryWatchMiddleware) records the same events again: each
+    gets the id its first try had, so the trail holds it once (the spool's drain skips an id
+    the primary already has). An event that differs from the first try's gets an id of its
+    own."""
+
+    def __init__(self):
+        self.ids: list[tuple[tuple, uuid.UUID]] = []
+        self.position = 0
+
+    def next_id(self, *event) -> uuid.UUID:
+        if self.position < len(self.ids) and self.ids[self.position][0] == event:
+            event_id = self.ids[self.position][1]
+        else:
+            event_id = uuid.uuid4()
+            self.ids.append((event, event_id))
+            self.position = len(self.ids) - 1
+        self.position += 1
+        return event_id
+
+    def read_again(self) -> None:
+        self.position = 0
+
+
+def _event_ids(request) -> _EventIds:
+    ids = getattr(request, AUDIT_IDS, None)
+    if ids is None:
+        ids = _EventIds()
+        setattr(request, AUDIT_IDS, ids)
+    return ids
+
+
 def _spool(event: AuditEvent) -> None:
     from . import spool
 
     spool.audit_event(
+        event_id=str(event.event_id) if event.event_id else None,
         at=event.at.isoformat(),
         user_id=event.user_id,
         username=event.username,

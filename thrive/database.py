@@ -163,6 +163,11 @@ def _remember_unavailable(sender, request=None, **kwargs):
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Statements that change nothing on the primary; anything else counts as a write.
 READ_STATEMENTS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET", "SHOW")
+# An audit event may be sent and still read again: it carries the same event id in the request
+# read again (thrive.audit), so the trail holds it once whether the first try landed or not.
+AUDIT_INSERT = 'INSERT INTO "THRIVE_AUDITEVENT"'
+# Where thrive.audit keeps a request's event ids, and how far through them it is.
+AUDIT_IDS = "_audit_event_ids"
 
 
 class _Writes:
@@ -172,8 +177,10 @@ class _Writes:
         self.sent = False
 
     def __call__(self, execute, sql, params, many, context):
-        if not self.sent and not str(sql).lstrip().upper().startswith(READ_STATEMENTS):
-            self.sent = True  # before executing: a write that failed may still have landed
+        if not self.sent:
+            statement = str(sql).lstrip().upper()
+            if not statement.startswith(READ_STATEMENTS) and not statement.startswith(AUDIT_INSERT):
+                self.sent = True  # before executing: a write that failed may still have landed
         return execute(sql, params, many, context)
 
 
@@ -183,8 +190,10 @@ class PrimaryWatchMiddleware:
 
     A read that fails on the primary before the probe has noticed it down (answered 503 by
     thrive.outage) is read again from the replica once a probe confirms the primary down: only
-    for GET, HEAD and OPTIONS, and only if the request sent the primary no write, so nothing is
-    done twice."""
+    for GET, HEAD and OPTIONS, and only if the request sent the primary no write but audit
+    events (the case page records the view before it reads the rest), so nothing is done
+    twice: read again, each audit event keeps its id and is spooled, and the spool's drain
+    writes it once whether the first try landed or not."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -203,5 +212,8 @@ class PrimaryWatchMiddleware:
         ):
             log.info("Request %s read again from the replica", getattr(request, "request_id", ""))
             del request.unavailable_error
+            ids = getattr(request, AUDIT_IDS, None)
+            if ids is not None:
+                ids.read_again()
             return self.get_response(request)
         return response

@@ -53,8 +53,8 @@ def append(entry: dict) -> None:
             os.close(fd)
 
 
-def audit_event(**fields) -> None:
-    append({"kind": "audit", "event_id": str(uuid.uuid4()), **fields})
+def audit_event(*, event_id: str | None = None, **fields) -> None:
+    append({"kind": "audit", "event_id": event_id or str(uuid.uuid4()), **fields})
 
 
 def session_ended(session_key: str) -> None:

@@ -19,7 +19,7 @@ import requests
 
 from .load import Clinician, Ledger, Manager, Officer, Worker, client
 from .targets import Row, beat_sends, exit_status, once_per_period
-from .topology import Topology, missing_tools, wait_until
+from .topology import Topology, missing_tools, port_open, wait_until
 
 FAULT_SECONDS = int(os.environ.get("FAULT_SECONDS", "60"))
 WARM_SECONDS = 5
@@ -202,6 +202,10 @@ class Suite:
         killed = row.fault_at = time.monotonic()
         app.send(signal.SIGKILL)
         app.popen.wait(10)
+        # Its workers, killed with it, hold the listening socket until the last one is gone:
+        # a request the proxy connects before then reaches it as it dies.
+        port = self.t.ports.app(1)
+        wait_until("app1 to stop accepting", lambda: not port_open(port), timeout=10, every=0.01)
         dead = time.monotonic()  # requests sent before this may have reached it as it died
 
         def excused(r) -> bool:  # in flight on it when it was killed

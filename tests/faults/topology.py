@@ -676,10 +676,12 @@ defaults
     timeout queue 30s
     timeout check 10s
     # A connection refused by a dead server is tried again elsewhere: the request never
-    # reached it, so this is safe for every method.
+    # reached it, so this is safe for every method. A read whose server died before
+    # answering (nothing came back) is tried again elsewhere too; a write is not, since it
+    # may have been saved.
     retries 3
     option redispatch 1
-    retry-on conn-failure
+    retry-on conn-failure empty-response
 
 frontend thrive
     bind 127.0.0.1:{proxy} ssl crt {cert}
@@ -687,6 +689,7 @@ frontend thrive
     option forwardfor
     option httplog
     option dontlog-normal
+    http-request disable-l7-retry unless METH_GET
     default_backend app
 
 backend app
