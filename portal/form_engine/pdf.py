@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -39,11 +41,41 @@ def _fetch_nothing():
     return URLFetcher(allowed_protocols=frozenset())
 
 
+@functools.cache
+def _html_class():
+    """WeasyPrint's HTML with a user-agent stylesheet of only the rules task.html's elements
+    need (pdf_ua.css), parsed once per process: cascading the full HTML5 one onto every
+    element cost more than laying the form out. `_ua_stylesheets` is the method WeasyPrint's
+    HTML asks for them (not public API: WeasyPrint is pinned in uv.lock, and
+    tests/portal/test_print_pdf.py checks the result)."""
+    from weasyprint import CSS, HTML
+
+    stylesheet = CSS(filename=str(Path(__file__).with_name("pdf_ua.css")))
+
+    class TaskHTML(HTML):
+        def _ua_stylesheets(self, forms=False):
+            return [stylesheet]
+
+    return TaskHTML
+
+
+_fonts = threading.local()
+
+
+def _font_config():
+    """One WeasyPrint FontConfiguration per thread (Pango's font map is not shared between
+    threads), not a new one a PDF."""
+    if not hasattr(_fonts, "config"):
+        from weasyprint.text.fonts import FontConfiguration
+
+        _fonts.config = FontConfiguration()
+    return _fonts.config
+
+
 def render_task_document(task: Task):
     """The laid-out WeasyPrint document (its .pages, and .write_pdf())."""
-    from weasyprint import HTML
-
-    return HTML(string=task_html(task), url_fetcher=_fetch_nothing()).render()
+    html = _html_class()(string=task_html(task), url_fetcher=_fetch_nothing())
+    return html.render(font_config=_font_config())
 
 
 def render_task_pdf(task: Task) -> bytes:

@@ -167,3 +167,17 @@ def test_prepared_downloads_are_deleted_after_a_day(
     assert purged == 1
     assert not stored.exists()
     assert not ExportJob.objects.exists()
+
+
+def test_the_district_referrals_download_reads_only_fields_its_index_holds():
+    """A district's download is read from the case_district_referral_rows index alone (no
+    heap page per case): a column reading any other field of the case would lose that."""
+    from cases.models import REFERRAL_ROW_FIELDS, Case
+    from cases.reports import REFERRAL_COLUMNS
+
+    index = next(i for i in Case._meta.indexes if i.name == "case_district_referral_rows")
+    held = {name.lstrip("-") for name in index.fields}
+    read = {field.split("__")[0] for c in REFERRAL_COLUMNS for field in c.cells.fields}
+
+    assert read <= held
+    assert set(REFERRAL_ROW_FIELDS) <= held
