@@ -193,7 +193,7 @@ def refer_case(
         case,
         user=by,
         organisation=service.provider,
-        note=_entered_from(entered_from),
+        note=audit.entered_from(entered_from),
     )
     recipients = _managers_of(service)
     if recipients:
@@ -234,18 +234,9 @@ def update_case(
     case = _save(case, by=by, expected_version=version, fields=fields)
     if key_reasons is not None:
         case.key_reasons.set(key_reasons)
-    note = _with_source(", ".join(changed), entered_from)
+    note = audit.with_source(", ".join(changed), entered_from)
     audit.record(request, "case_updated", case, user=by, note=note)
     return case
-
-
-def _entered_from(source: str) -> str:
-    return f"entered from {source}" if source else ""
-
-
-def _with_source(note: str, source: str) -> str:
-    """An audit note led by where the change was first written, if it was elsewhere."""
-    return (f"{_entered_from(source)}: {note}" if source else note)[:200]
 
 
 @transaction.atomic
@@ -287,7 +278,7 @@ def record_decision(
         "case_decision_recorded",
         case,
         user=by,
-        note=_with_source(f"progressing: {progressing}", entered_from),
+        note=audit.with_source(f"progressing: {progressing}", entered_from),
     )
     if progressing == Progressing.NO and case.referred_by.email:
         queue_email(
@@ -336,7 +327,7 @@ def allocate_worker(
     )
     note = f"worker: {worker.username}" + (f" (was {previous.username})" if previous else "")
     audit.record(
-        request, "case_worker_allocated", case, user=by, note=_with_source(note, entered_from)
+        request, "case_worker_allocated", case, user=by, note=audit.with_source(note, entered_from)
     )
     if worker.email and worker != previous:
         queue_email(

@@ -222,7 +222,7 @@ def upload_document(
                 document,
                 user=by,
                 organisation=service.provider,
-                note=_with_source(
+                note=audit.with_source(
                     ("imported, " if imported else "")
                     + (f"case {case.thrive_id}" if case else "no Thrive ID"),
                     entered_from,
@@ -288,7 +288,7 @@ def add_version(
                 locked,
                 user=by,
                 organisation=locked.service.provider,
-                note=_with_source(
+                note=audit.with_source(
                     f"version {number}" + (", saved in the browser editor" if editor_lock else ""),
                     entered_from,
                 ),
@@ -298,11 +298,6 @@ def add_version(
         raise
     document.refresh_from_db()
     return version
-
-
-def _with_source(note: str, source: str) -> str:
-    """An audit note that says where the work was first written, if elsewhere."""
-    return (f"entered from {source}: {note}" if source else note)[:200]
 
 
 def _refuse_duplicate(document: Document, case: Case) -> None:

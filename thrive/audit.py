@@ -55,6 +55,16 @@ def record(
     return event
 
 
+def entered_from(source: str) -> str:
+    """An audit note for work first written elsewhere (a downtime record), or nothing."""
+    return f"entered from {source}" if source else ""
+
+
+def with_source(note: str, source: str) -> str:
+    """An audit note led by where the work was first written, if it was elsewhere."""
+    return (f"{entered_from(source)}: {note}" if source else note)[:200]
+
+
 class _EventIds:
     """A request's audit event ids, in the order it records them. A request read again from
     the replica (thrive.database.PrimaryWatchMiddleware) records the same events again: each
