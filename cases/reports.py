@@ -135,6 +135,13 @@ def documents_column() -> Column:
     )
 
 
+def case_table(**kwargs) -> Table:
+    """A list of cases, its page read as plain values rather than model instances: every
+    column here says how it is made from plain values (Cells) and the links read only the
+    Thrive ID (and the documents column the primary key)."""
+    return Table(plain_rows=True, row_fields=("thrive_id",), **kwargs)
+
+
 def base_cases(user):
     return Case.objects.visible_to(user)
 
@@ -217,7 +224,7 @@ class CaseListFilter(ThriveIdFilter):
 def my_cases(request):
     cases = base_cases(request.user).active().filter(worker=request.user, status=Status.OPEN)
     filters = ThriveIdFilter(request.GET or None)
-    table = Table(
+    table = case_table(
         title="My Cases",
         slug="my-cases",
         columns=[THRIVE_ID, FAMILY, CHILD, DISTRICT, REFERRED, MODIFIED, documents_column()],
@@ -232,7 +239,7 @@ def my_cases(request):
 def managers_area(request):
     cases = managed_cases(request.user).active()
     filters = managed_filter(request, cases)
-    table = Table(
+    table = case_table(
         title="Managers area",
         slug="managers-area",
         description="All cases of your service that have not been archived.",
@@ -257,7 +264,7 @@ def managers_area(request):
 def requiring_action(request):
     cases = managed_cases(request.user).active()
     tables = [
-        Table(
+        case_table(
             title="Cases Awaiting Decision",
             slug="awaiting-decision",
             description="New referrals from EHPS district teams, oldest first. Check daily.",
@@ -265,7 +272,7 @@ def requiring_action(request):
             queryset=cases.filter(status=Status.AWAITING_DECISION),
             default_sort="referred",
         ),
-        Table(
+        case_table(
             title="Cases Accepted Awaiting Worker",
             slug="awaiting-worker",
             description="Accepted cases without a worker yet, oldest first.",
@@ -273,7 +280,7 @@ def requiring_action(request):
             queryset=cases.filter(status=Status.AWAITING_WORKER),
             default_sort="referred",
         ),
-        Table(
+        case_table(
             title="Cases Pending",
             slug="pending",
             description="Discussions in progress with EHPS.",
@@ -295,7 +302,7 @@ def requiring_action(request):
 def archive_list(request):
     cases = managed_cases(request.user).archived()
     filters = ThriveIdFilter(request.GET or None)
-    table = Table(
+    table = case_table(
         title="Archive",
         slug="archive",
         description="All archived cases. They do not show in My Cases or the Managers area.",
@@ -319,7 +326,7 @@ def ehps_area(request):
     listed = cases.active().filter(referred_by=request.user) if mine else cases.active()
     filters = CaseListFilter(request.GET or None, cases=listed)
     tables = [
-        Table(
+        case_table(
             title="Referrals",
             slug="referrals",
             description="Cases referred to commissioned services in your district.",
@@ -328,7 +335,7 @@ def ehps_area(request):
             default_sort="-referred",
             filter_form=filters,
         ),
-        Table(
+        case_table(
             title="Declined cases to archive",
             slug="declined",
             columns=[THRIVE_ID, FAMILY, CHILD, SERVICE, REFERRED],
@@ -359,7 +366,7 @@ def case_report(*, title, slug, description, columns, cases, default_sort, empty
     def view(request):
         listed = cases(managed_cases(request.user))
         filters = managed_filter(request, listed)
-        table = Table(
+        table = case_table(
             title=title,
             slug=slug,
             description=description,
@@ -530,7 +537,7 @@ def waiting_list(request):
         waiting.order_by().values("service__name").annotate(n=Count("pk")).order_by("service__name")
     )
     pairs = [(r["service__name"], r["n"]) for r in counts]
-    table = Table(
+    table = case_table(
         title="Waiting list",
         slug="waiting-list",
         description="Accepted cases on a waiting list with no first contact with the family yet.",

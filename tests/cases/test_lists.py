@@ -325,3 +325,58 @@ def test_reports_can_be_filtered(client, ashford, officer, manager, worker, slug
         assert listed == [{"district": "Ashford", "status": "Open", "n": 1}]
     else:
         assert [case.thrive_id for case in listed] == [mine.thrive_id]
+
+
+def _table_rows(response) -> list[str]:
+    """Every table row of the page's lists, as markup."""
+    tables = response.context.get("sections") or [response.context]
+    return [row for table in tables for row in table["rows"]]
+
+
+@pytest.mark.parametrize(("list_page", "role", "fields"), LIST_PAGES)
+def test_case_lists_read_as_plain_values_show_what_model_instances_would(
+    client, monkeypatch, ashford, officer, worker, list_page, role, fields
+):
+    """Case lists read their page with values_list (Table.plain_rows): each cell must read
+    exactly as it would from the case itself, escaping, blanks, choices and links included."""
+    from cases import reports
+    from documents.models import Document
+    from thrive.ui.tables import Table
+
+    viewer = {Role.SERVICE_WORKER: worker, Role.EHPS_OFFICER: officer}.get(role) or person(
+        role, service=ashford
+    )
+    fields = {
+        k: (timezone.now() if v == "now" else worker if v == "me" else v) for k, v in fields.items()
+    }
+    for number, extra in enumerate(
+        [
+            {"family_names": 'O\'Neil & <Sons> "Ltd"', "waiting_list": True},
+            {"worker": worker, "predicted_start_date": date(2026, 12, 7)},
+            {"child_first_name": "Zoë", "child_last_name": "Ōtsuka", "worker": None},
+        ]
+    ):
+        case = make_case(
+            ashford,
+            referred_by=officer,
+            date_referred=date(2026, 11, 2) - timedelta(days=number),
+            **{**extra, **fields},
+        )
+        Document.objects.create(
+            service=ashford,
+            case=case,
+            name=f"{case.thrive_id}-<doc>&{number}.pdf",
+            kind="pdf",
+            content_type="application/pdf",
+            size=1,
+            sha256="0" * 64,
+        )
+    client.force_login(viewer)
+    url = reverse(list_page) if ":" in list_page else reverse("cases:report", args=[list_page])
+
+    plain = client.get(url)
+    monkeypatch.setattr(reports, "case_table", lambda **kwargs: Table(**kwargs))
+    from_models = client.get(url)
+
+    assert _table_rows(plain), "the list shows the cases"
+    assert _table_rows(plain) == _table_rows(from_models)
