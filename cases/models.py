@@ -113,26 +113,37 @@ class CaseQuerySet(models.QuerySet):
         A loose index scan on case_service_workers: each step asks the index for the next
         worker after the last one found, so it costs a probe a worker (tens), not a read of
         every case of the service (tens of thousands at volume)."""
+        return self._loose_workers("service_id", [(s,) for s in services])
+
+    def _loose_workers(self, column: str, keys: list[tuple]):
+        """The distinct workers of the cases whose `column` is one of `keys`, skipping through
+        an index that starts (column, worker_id)."""
         from django.db.models.expressions import RawSQL
 
-        if not services:
+        if not keys:
             return self.none().values("worker")
         table = connection.ops.quote_name(self.model._meta.db_table)
-        places = ", ".join(["%s"] * len(services))
+        column = connection.ops.quote_name(column)
+        values = ", ".join(["(%s)"] * len(keys))
         sql = f"""
-            WITH RECURSIVE found(service_id, worker_id) AS (
-                SELECT s.id, (SELECT min(c.worker_id) FROM {table} c WHERE c.service_id = s.id)
-                FROM {connection.ops.quote_name(Service._meta.db_table)} s
-                WHERE s.id IN ({places})
+            WITH RECURSIVE keys(k) AS (VALUES {values}),
+            found(k, worker_id) AS (
+                SELECT keys.k, (SELECT min(c.worker_id) FROM {table} c WHERE c.{column} = keys.k)
+                FROM keys
               UNION ALL
-                SELECT f.service_id, (SELECT min(c.worker_id) FROM {table} c
-                                      WHERE c.service_id = f.service_id
-                                        AND c.worker_id > f.worker_id)
+                SELECT f.k, (SELECT min(c.worker_id) FROM {table} c
+                             WHERE c.{column} = f.k AND c.worker_id > f.worker_id)
                 FROM found f WHERE f.worker_id IS NOT NULL
             )
             SELECT worker_id FROM found WHERE worker_id IS NOT NULL
-        """  # noqa: S608 (table names from the models, values as parameters)
-        return RawSQL(sql, list(services))  # noqa: S611 (no text from outside in it)
+        """  # noqa: S608 (table and column names from the models, values as parameters)
+        return RawSQL(sql, [key for (key,) in keys])  # noqa: S611 (no text from outside in it)
+
+    def workers_of_districts(self, districts: list[str]):
+        """The ids of everyone who is the worker of a case of these districts, as a
+        subquery: the same loose index scan as workers_of_services, on case_district_workers
+        (a probe a worker: a district's hundreds, not its tens of thousands of cases)."""
+        return self._loose_workers("district", [(d,) for d in districts])
 
     def active(self):
         return self.filter(archived_at__isnull=True)
@@ -316,6 +327,8 @@ class Case(models.Model):
             ),
             # The Name of worker choices: a loose index scan (CaseQuerySet.workers_of_services).
             models.Index(fields=["service", "worker"], name="case_service_workers"),
+            # The EHPS officers' Name of worker choices (workers_of_districts).
+            models.Index(fields=["district", "worker"], name="case_district_workers"),
             models.Index(
                 fields=["service", "closure_date", "id"],
                 condition=Q(status=Status.CLOSED, closure_summary=""),

@@ -157,10 +157,19 @@ def managed_cases(user):
 def managed_filter(request, cases) -> "CaseListFilter":
     """The filters of a manager's (or EHPS officer's) list of `cases`."""
     user = request.user
-    services = (
-        user.service_ids(Role.SERVICE_MANAGER) if user.has_role(Role.SERVICE_MANAGER) else None
-    )
-    return CaseListFilter(request.GET or None, cases=cases, services=services)
+    if user.has_role(Role.SERVICE_MANAGER):
+        return CaseListFilter(
+            request.GET or None, cases=cases, services=user.service_ids(Role.SERVICE_MANAGER)
+        )
+    return CaseListFilter(request.GET or None, cases=cases, districts=_only_districts(user))
+
+
+def _only_districts(user) -> list[str] | None:
+    """An EHPS officer's districts when they are all the officer sees (no worker's cases of
+    their own elsewhere), else None."""
+    if user.has_role(Role.EHPS_OFFICER) and not user.has_role(Role.SERVICE_WORKER):
+        return user.districts()
+    return None
 
 
 class ThriveIdFilter(forms.Form):
@@ -189,13 +198,16 @@ class CaseListFilter(ThriveIdFilter):
         required=False, label="Waiting list", choices=[("", "Any"), ("yes", "Yes"), ("no", "No")]
     )
 
-    def __init__(self, *args, cases, services=None, **kwargs):
+    def __init__(self, *args, cases, services=None, districts=None, **kwargs):
         """The Name of worker choices are the workers of the list's cases or, for a manager's
-        lists (`services` given), everyone who is the worker of a case of those services:
-        found by skipping through an index, one probe a worker, however many cases."""
+        lists (`services` given), everyone who is the worker of a case of those services, and
+        for an EHPS officer's (`districts`) of a case of those districts: found by skipping
+        through an index, one probe a worker, however many cases."""
         super().__init__(*args, **kwargs)
         if services is not None:
             workers = User.objects.filter(pk__in=Case.objects.workers_of_services(services))
+        elif districts is not None:
+            workers = User.objects.filter(pk__in=Case.objects.workers_of_districts(districts))
         else:
             workers = User.objects.filter(pk__in=cases.exclude(worker=None).values("worker"))
         self.fields["worker"].choices = [("", "Any worker")] + [
@@ -324,7 +336,9 @@ def ehps_area(request):
     cases = base_cases(request.user)
     mine = request.GET.get("mine") == "1"
     listed = cases.active().filter(referred_by=request.user) if mine else cases.active()
-    filters = CaseListFilter(request.GET or None, cases=listed)
+    filters = CaseListFilter(
+        request.GET or None, cases=listed, districts=None if mine else _only_districts(request.user)
+    )
     tables = [
         case_table(
             title="Referrals",

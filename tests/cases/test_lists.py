@@ -6,7 +6,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -380,3 +380,44 @@ def test_case_lists_read_as_plain_values_show_what_model_instances_would(
 
     assert _table_rows(plain), "the list shows the cases"
     assert _table_rows(plain) == _table_rows(from_models)
+
+
+def _worker_choices(response) -> set[str]:
+    form = response.context.get("form") or response.context["table"].filter_form
+    return {label for value, label in form.fields["worker"].choices if value}
+
+
+@pytest.mark.parametrize("viewer", ["manager", "officer"])
+@pytest.mark.parametrize(
+    "url", [reverse_lazy("cases:ehps_area"), "last-modified", "archived-accepted"]
+)
+def test_name_of_worker_offers_the_workers_of_the_viewers_cases_and_nobody_elses(
+    client, ashford, officer, manager, worker, other_worker, viewer, url
+):
+    """A manager is offered the workers of their service's cases, an EHPS officer those of
+    their district's (archived cases included, so a worker who has moved on can be found in
+    the archive); never a worker of cases they cannot see."""
+    from thrive.models import District
+
+    from ..factories import ServiceFactory
+
+    elsewhere = ServiceFactory(district=District.DOVER)
+    stranger = person(Role.SERVICE_WORKER, service=elsewhere, full_name="Sam Stranger")
+    make_case(ashford, referred_by=officer, status=Status.OPEN, worker=worker)
+    make_case(
+        ashford,
+        referred_by=officer,
+        status=Status.CLOSED,
+        worker=other_worker,
+        archived_at=timezone.now(),
+        progressing="yes",
+    )
+    make_case(elsewhere, status=Status.OPEN, worker=stranger)
+    if viewer == "manager" and "ehps" in str(url):
+        pytest.skip("the EHPS area is the officers'")
+    client.force_login({"manager": manager, "officer": officer}[viewer])
+
+    page = client.get(url if "/" in str(url) else reverse("cases:report", args=[url]))
+
+    assert page.status_code == 200
+    assert {name.split(" (")[0] for name in _worker_choices(page)} == {"Will Kerr", "Wendy Roberts"}
