@@ -239,8 +239,34 @@ def test_response_times_give_median_and_90th_percentile(client, ashford, officer
 
     [row] = page.context["page"]
     assert row["decided"] == 10
-    assert (row["decision_median"], row["decision_p90"]) == (5.5, pytest.approx(11.1))
-    assert (row["contact_median"], row["contact_p90"]) == (11, pytest.approx(22.2))
+    assert (row["decision_median"], row["decision_p90"]) == (5.5, 11.1)
+    assert (row["contact_median"], row["contact_p90"]) == (11, 22.2)
+
+
+def test_response_times_leave_blank_what_there_is_nothing_to_measure(
+    client, ashford, officer, manager
+):
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    make_case(ashford, referred_by=officer, date_referred=last_month)  # no decision yet
+    make_case(
+        ashford,
+        referred_by=officer,
+        date_referred=this_month,
+        response_date=this_month + timedelta(days=3),
+    )
+    client.force_login(manager)
+
+    page = client.get(reverse("cases:report", args=["response-times"]))
+
+    rows = [
+        (r["month"], r["decided"], r["decision_median"], r["decision_p90"], r["contact_median"])
+        for r in page.context["page"]
+    ]
+    assert rows == [
+        (f"{last_month:%Y-%m}", 0, "", "", ""),
+        (f"{this_month:%Y-%m}", 1, 3, 3, ""),
+    ]
 
 
 def test_lists_download_as_csv_and_xlsx(client, ashford, officer, manager):
