@@ -77,7 +77,7 @@ FRONTEND_SOURCES := $(wildcard frontend/*)
 RUN_PACKAGES := libmagic1 libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
 TEST_PACKAGES := $(RUN_PACKAGES) chromium
 
-.PHONY: help install python system-packages-run system-packages-test run demo-data test lint format bench bench-served check-deploy audit migrations-check faults clean
+.PHONY: help install python system-packages-run system-packages-test run demo-data test lint format bench bench-served bench-growth check-deploy audit migrations-check faults clean
 
 help:
 	@echo "Thrive — make targets:"
@@ -90,6 +90,7 @@ help:
 	@echo "  make format        ruff format and ruff check --fix"
 	@echo "  make bench         the benchmark: every page at 1,000,000 cases (docs/performance.md)"
 	@echo "  make bench-served  the same pages served by gunicorn and driven by wrk"
+	@echo "  make bench-growth  every page at 20,000 and 1,000,000 cases, and its growth"
 	@echo "  make check-deploy  Django's deployment checks with production-like settings"
 	@echo "  make audit         known vulnerabilities in the locked Python and npm packages"
 	@echo "  make migrations-check  fail if a model change has no migration"
@@ -184,6 +185,9 @@ bench: install
 
 bench-served: install
 	$(VENV)/bin/python -m bench served
+
+bench-growth: install
+	$(VENV)/bin/python -m bench growth
 
 # What a real deployment sets (see .env.example): nothing is connected to,
 # the checks read settings only. Thrive's own checks are in thrive/checks.py.

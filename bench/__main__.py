@@ -5,6 +5,7 @@
     make bench BENCH_ONLY=build     only build (or reuse) the database
     make bench BENCH_PAGES=Archive  only the pages whose name contains the text
     make bench-served               served by gunicorn and driven by wrk (bench/served.py)
+    make bench-growth               20,000 and 1,000,000 cases side by side (bench/growth.py)
 
 For each page: its query count, median (p50) and 95th percentile through the Django test
 client, its own SQL timed precisely (the sum of PostgreSQL's planning and execution times,
@@ -46,6 +47,10 @@ if os.environ.get("BENCH_REDIS_URL"):
 
 
 def main() -> int:
+    if "growth" in sys.argv[1:]:  # two volumes, each in a process of its own
+        from .growth import main as growth
+
+        return growth()
     import django
 
     django.setup()
