@@ -447,3 +447,21 @@ def test_name_of_worker_offers_the_workers_of_the_viewers_cases_and_nobody_elses
 
     assert page.status_code == 200
     assert {name.split(" (")[0] for name in _worker_choices(page)} == {"Will Kerr", "Wendy Roberts"}
+
+
+def test_a_waiting_list_longer_than_a_page_is_counted_once_by_its_chart(
+    client, ashford, officer, manager, django_assert_num_queries
+):
+    from ..factories import session_queries
+
+    many_cases(ashford, officer, 51, status=Status.OPEN, waiting_list=True)
+    client.force_login(manager)
+    client.get(reverse("cases:report", args=["waiting-list"]))  # the read-only mode lookup
+
+    # The session, the person, the worker choices, the chart's counts and the page: no COUNT.
+    with django_assert_num_queries(session_queries() + 4):
+        page = client.get(reverse("cases:report", args=["waiting-list"]))
+
+    assert "Count: 51" in page.text
+    assert "Total on waiting lists: <strong>51</strong>" in page.text
+    assert len(page.context["page"]) == 50

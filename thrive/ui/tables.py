@@ -130,6 +130,9 @@ class Table:
     # `PlainRow` of those fields, not a model: about half the cost of a row.
     plain_rows: bool = False
     row_fields: tuple[str, ...] = ()
+    # The number of rows when the view has counted them already (a report's chart of the same
+    # rows, say): the pager then runs no COUNT of its own.
+    count: int | None = None
 
     def sorted_queryset(self, sort: str):
         if isinstance(self.queryset, list):  # summary rows, already in order
@@ -193,13 +196,12 @@ def row_html(columns: list[Column], obj, values=None) -> SafeString:
 def table_context(request, table: Table, *, prefix: str = "") -> dict:
     sort_param, page_param = f"{prefix}sort", f"{prefix}page"
     queryset, sort = table.sorted_queryset(request.GET.get(sort_param, table.default_sort))
-    if table.plain_rows:
-        # Counted without the joins the plain rows' related fields add.
-        page = paginate(
-            request, _plain_queryset(table, queryset), table.per_page, page_param, counted=queryset
-        )
-    else:
-        page = paginate(request, queryset, table.per_page, page_param)
+    # Counted without the joins the plain rows' related fields add, or not at all when known.
+    counted = (
+        _Counted(table.count) if table.count is not None else queryset if table.plain_rows else None
+    )
+    listed = _plain_queryset(table, queryset) if table.plain_rows else queryset
+    page = paginate(request, listed, table.per_page, page_param, counted=counted)
     headers = []
     for column in table.columns:
         header = {"label": column.label, "numeric": column.numeric, "sortable": bool(column.sort)}
@@ -230,6 +232,14 @@ def table_context(request, table: Table, *, prefix: str = "") -> dict:
         "page_param": page_param,
         "export_query": export.urlencode(),
     }
+
+
+class _Counted:
+    def __init__(self, count: int):
+        self.n = count
+
+    def count(self) -> int:
+        return self.n
 
 
 class PlainRow:
