@@ -1,6 +1,7 @@
 """The managers' daily lists and reports, and the EHPS area: each is a `Table` over the
 cases the person may see (visible_to), so scoping lives in one place."""
 
+import functools
 import statistics
 from collections import Counter, defaultdict
 from datetime import timedelta
@@ -277,6 +278,14 @@ def managers_area(request):
 
 def requiring_action(request):
     cases = managed_cases(request.user).active()
+
+    @functools.cache
+    def counts() -> Counter:
+        """The three lists counted in one query, when a list is longer than its page."""
+        statuses = [Status.AWAITING_DECISION, Status.AWAITING_WORKER, Status.PENDING]
+        by_status = cases.filter(status__in=statuses).order_by().values("status")
+        return Counter(dict(by_status.annotate(n=Count("*")).values_list("status", "n")))
+
     tables = [
         case_table(
             title="Cases Awaiting Decision",
@@ -285,6 +294,7 @@ def requiring_action(request):
             columns=[THRIVE_ID, FAMILY, CHILD, DISTRICT, REFERRED, AGE],
             queryset=cases.filter(status=Status.AWAITING_DECISION),
             default_sort="referred",
+            count=lambda: counts()[Status.AWAITING_DECISION],
         ),
         case_table(
             title="Cases Accepted Awaiting Worker",
@@ -293,6 +303,7 @@ def requiring_action(request):
             columns=[THRIVE_ID, FAMILY, CHILD, WAITING, REFERRED, AGE],
             queryset=cases.filter(status=Status.AWAITING_WORKER),
             default_sort="referred",
+            count=lambda: counts()[Status.AWAITING_WORKER],
         ),
         case_table(
             title="Cases Pending",
@@ -301,6 +312,7 @@ def requiring_action(request):
             columns=[THRIVE_ID, FAMILY, CHILD, REFERRED, AGE],
             queryset=cases.filter(status=Status.PENDING),
             default_sort="referred",
+            count=lambda: counts()[Status.PENDING],
         ),
     ]
     for table in tables:

@@ -465,3 +465,23 @@ def test_a_waiting_list_longer_than_a_page_is_counted_once_by_its_chart(
     assert "Count: 51" in page.text
     assert "Total on waiting lists: <strong>51</strong>" in page.text
     assert len(page.context["page"]) == 50
+
+
+def test_cases_requiring_action_longer_than_a_page_are_counted_in_one_query(
+    client, ashford, officer, manager, django_assert_num_queries
+):
+    from ..factories import session_queries
+
+    many_cases(ashford, officer, 51, status=Status.AWAITING_DECISION)
+    many_cases(ashford, officer, 52, status=Status.AWAITING_WORKER)
+    many_cases(ashford, officer, 2, status=Status.PENDING)
+    client.force_login(manager)
+    client.get(reverse("cases:requiring_action"))  # the read-only mode lookup
+
+    # The session, the person, the three pages and one count of all three lists.
+    with django_assert_num_queries(session_queries() + 5):
+        page = client.get(reverse("cases:requiring_action"))
+
+    counts = [section["page"].paginator.count for section in page.context["sections"]]
+    assert counts == [51, 52, 2]
+    assert "Count: 51" in page.text and "Count: 52" in page.text and "Count: 2" in page.text

@@ -131,8 +131,9 @@ class Table:
     plain_rows: bool = False
     row_fields: tuple[str, ...] = ()
     # The number of rows when the view has counted them already (a report's chart of the same
-    # rows, say): the pager then runs no COUNT of its own.
-    count: int | None = None
+    # rows, say), or a function that counts them (asked only if the list is longer than a
+    # page): the pager then runs no COUNT of its own.
+    count: int | Callable[[], int] | None = None
 
     def sorted_queryset(self, sort: str):
         if isinstance(self.queryset, list):  # summary rows, already in order
@@ -235,11 +236,11 @@ def table_context(request, table: Table, *, prefix: str = "") -> dict:
 
 
 class _Counted:
-    def __init__(self, count: int):
-        self.n = count
+    def __init__(self, count):
+        self.known = count
 
     def count(self) -> int:
-        return self.n
+        return self.known() if callable(self.known) else self.known
 
 
 class PlainRow:
