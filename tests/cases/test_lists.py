@@ -30,7 +30,7 @@ def many_cases(service, officer, count, **fields):
     for i in range(count - 1):
         clone = Case.objects.get(pk=template.pk)
         clone.pk = None
-        clone.thrive_id = f"BULK{service.pk}-{i}-{fields.get('status', '')}"
+        clone.thrive_id = f"BULK{template.pk}-{i}"
         cases.append(clone)
     Case.objects.bulk_create(cases)
 
