@@ -124,6 +124,9 @@ class Table:
     per_page: int = 50
     description: str = ""
     chart: list = field(default_factory=list)
+    # The number of rows when it is kept up to date rather than counted (a report over a
+    # whole service): it must equal the queryset's count. None: COUNT the queryset.
+    count: Callable[[], int] | None = None
 
     def sorted_queryset(self, sort: str):
         if isinstance(self.queryset, list):  # summary rows, already in order
@@ -185,7 +188,7 @@ def row_html(columns: list[Column], obj) -> SafeString:
 def table_context(request, table: Table, *, prefix: str = "") -> dict:
     sort_param, page_param = f"{prefix}sort", f"{prefix}page"
     queryset, sort = table.sorted_queryset(request.GET.get(sort_param, table.default_sort))
-    page = paginate(request, queryset, table.per_page, page_param)
+    page = paginate(request, queryset, table.per_page, page_param, count=table.count)
     headers = []
     for column in table.columns:
         header = {"label": column.label, "numeric": column.numeric, "sortable": bool(column.sort)}
@@ -275,13 +278,13 @@ def export_table(request, table: Table, fmt: str):
     elif hasattr(queryset, "values_list") and all(c.cells for c in table.columns):
         inline = getattr(request, "export_progress", None) is None
         chunks = _value_chunks(table.columns, queryset[:EXPORT_LIMIT], inline=inline)
-        count = queryset.count
+        count = table.count or queryset.count
     else:
         rows = queryset[:EXPORT_LIMIT]
         if hasattr(rows, "iterator"):  # a queryset; a list-like page source slices to a list
             rows = rows.iterator(chunk_size=EXPORT_CHUNK)
         chunks = _loaded(table.columns, rows)
-        count = queryset.count
+        count = table.count or queryset.count
     return exports.respond(
         request,
         title=table.title,
