@@ -216,3 +216,73 @@ class DocumentLock(models.Model):
     @property
     def is_active(self) -> bool:
         return self.expires_at > timezone.now()
+
+
+# --- Counts kept with every change (documents/counts.py) --------------------------------------
+
+
+class CaseDocumentCount(models.Model):
+    """A case's live documents: how many and the latest upload (Documents by case). Only
+    cases with at least one live document have a row."""
+
+    case = models.OneToOneField(
+        Case, primary_key=True, on_delete=models.CASCADE, related_name="document_count"
+    )
+    # Indexed by the indexes below, which lead with it.
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+", db_index=False)
+    documents = models.PositiveIntegerField()
+    latest_upload = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # Documents by case, a page at a time in either order of either column, read from
+            # the index alone.
+            models.Index(
+                fields=["service", "documents", "case"],
+                include=["latest_upload"],
+                name="case_count_by_documents",
+            ),
+            models.Index(
+                fields=["service", "latest_upload", "case"],
+                include=["documents"],
+                name="case_count_by_latest",
+            ),
+        ]
+
+    def __str__(self):
+        return f"case {self.case_id}: {self.documents} document(s)"
+
+
+class PossibleDuplicate(models.Model):
+    """A fingerprint (SHA-256) on more than one case of a service, with how many cases hold
+    it: the live documents on those cases are Possible duplicate documents. A fingerprint on
+    one case, or none, has no row."""
+
+    # Indexed by the unique constraint, which leads with it.
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+", db_index=False)
+    sha256 = models.CharField(max_length=64)
+    cases = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "sha256"], name="possible_duplicate_once")
+        ]
+
+    def __str__(self):
+        return f"{self.sha256[:10]} on {self.cases} cases"
+
+
+class ServiceDocumentCount(models.Model):
+    """A service's totals, for the reports' page counts: its live documents (Latest Documents
+    Uploaded), its cases with live documents (Documents by case) and its live documents whose
+    file is on more than one of its cases (Possible duplicate documents)."""
+
+    service = models.OneToOneField(
+        Service, primary_key=True, on_delete=models.CASCADE, related_name="document_count"
+    )
+    documents = models.PositiveIntegerField(default=0)
+    cases = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"service {self.service_id}: {self.documents} document(s)"

@@ -6,7 +6,7 @@ the same Reports index."""
 import functools
 from urllib.parse import quote
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from cases.models import Case
@@ -22,7 +22,8 @@ from thrive.ui.tables import (
     row_url,
 )
 
-from .models import Document
+from .counts import service_total
+from .models import CaseDocumentCount, Document, PossibleDuplicate
 
 
 def _url(name: str, document) -> str:
@@ -100,6 +101,15 @@ def managed_documents(user):
     return documents.prefetch_related("case", "created_by")
 
 
+def _managed_total(user, total: str):
+    """A manager's services' kept total (documents/counts.py), as the count of a report
+    over exactly managed_documents; None for EHPS officers, whose lists are counted."""
+    services = user.service_ids(Role.SERVICE_MANAGER)
+    if not user.has_role(Role.SERVICE_MANAGER) or not services:
+        return None
+    return functools.partial(service_total, services, total)
+
+
 def latest_documents(request):
     table = Table(
         title="Latest Documents Uploaded",
@@ -110,6 +120,7 @@ def latest_documents(request):
         queryset=managed_documents(request.user),
         default_sort="-created",
         empty="No documents have been uploaded.",
+        count=_managed_total(request.user, "documents"),
     )
     return render_table(request, table)
 
@@ -150,22 +161,22 @@ def no_thrive_id(request):
 
 
 class CasesByDocuments:
-    """Documents by case as a sortable, sliceable list for the one list mechanism: one GROUP BY
-    over the documents gives the ordered (case, count, latest upload) keys, run once per
-    request and shared by the page and its count, and only the page's cases are then fetched,
-    by primary key. (Annotating every case of the service and paginating it ran the aggregate
-    twice, once for the rows and once for COUNT, and built the case join for every row.)"""
+    """Documents by case as a sortable, sliceable list for the one list mechanism, read from
+    the counts kept with every change (CaseDocumentCount): a page of count rows in the order
+    asked (from an index alone, in order), then only that page's cases, by primary key. (A
+    join of cases to their counts left PostgreSQL free to hash-join every case of the table
+    before the LIMIT; grouping the service's documents, as before, grew with the service.)"""
 
     ORDER = {
-        "n": "n",
-        "latest": "latest",
+        "n": "documents",
+        "latest": "latest_upload",
         "thrive_id": "case__thrive_id",
         "family_names": "case__family_names",
         "pk": "case_id",
     }
 
-    def __init__(self, documents, order=("-n", "case_id")):
-        self.documents = documents
+    def __init__(self, counts, order=("-documents", "-case_id")):
+        self.counts = counts
         self.order = order
 
     def order_by(self, *fields):
@@ -173,49 +184,46 @@ class CasesByDocuments:
         for field in fields:
             descending = field.startswith("-")
             mapped.append(("-" if descending else "") + self.ORDER[field.lstrip("-")])
-        return CasesByDocuments(self.documents, tuple(mapped))
+        return CasesByDocuments(self.counts, tuple(mapped))
 
     def select_related(self, *_):
         return self
 
-    @functools.cached_property
-    def keys(self) -> list[tuple[int, int, object]]:
-        return list(
-            self.documents.order_by()
-            .values("case_id")
-            .annotate(n=Count("*"), latest=Max("created_at"))
-            .order_by(*self.order)
-            .values_list("case_id", "n", "latest")
-        )
-
     def count(self) -> int:
-        return len(self.keys)
-
-    def __len__(self) -> int:
-        return len(self.keys)
+        return self.counts.count()
 
     def __getitem__(self, index):
-        keys = self.keys[index] if isinstance(index, slice) else [self.keys[index]]
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        keys = list(
+            self.counts.order_by(*self.order)[index].values_list(
+                "case_id", "documents", "latest_upload"
+            )
+        )
         cases = Case.objects.in_bulk([case_id for case_id, _, _ in keys])
         rows = []
         for case_id, n, latest in keys:
             case = cases[case_id]
             case.n, case.latest = n, latest
             rows.append(case)
-        return rows if isinstance(index, slice) else rows[0]
+        return rows
 
     def iterator(self, chunk_size: int = 2000):
-        for start in range(0, len(self.keys), chunk_size):
-            yield from self[start : start + chunk_size]
+        start = 0
+        while chunk := self[start : start + chunk_size]:
+            yield from chunk
+            start += chunk_size
 
 
 def documents_by_case(request):
     user = request.user
     if user.has_role(Role.SERVICE_MANAGER):
-        # A document's service is its case's service: the manager's services, as values.
-        documents = Document.objects.filter(service__in=user.service_ids(Role.SERVICE_MANAGER))
+        # A case's count row carries the case's service: the manager's services, as values.
+        counts = CaseDocumentCount.objects.filter(
+            service__in=user.service_ids(Role.SERVICE_MANAGER)
+        )
     else:
-        documents = Document.objects.filter(case__in=managed_cases(user).values("pk"))
+        counts = CaseDocumentCount.objects.filter(case__in=managed_cases(user).values("pk"))
     table = Table(
         title="Documents by case",
         slug="documents-by-case",
@@ -226,39 +234,28 @@ def documents_by_case(request):
             Column("n", "Documents", lambda c: c.n, "n", numeric=True),
             Column("latest", "Latest upload", lambda c: c.latest, "latest"),
         ],
-        queryset=CasesByDocuments(documents.live().filter(case__isnull=False)),
+        queryset=CasesByDocuments(counts),
         default_sort="-n",
         empty="No case has documents.",
+        count=_managed_total(user, "cases"),
     )
     return render_table(request, table)
 
 
 def possible_duplicates(request):
+    """The live documents whose file is on more than one case of their service: those with a
+    PossibleDuplicate row (kept with every change) for their service and fingerprint."""
     documents = managed_documents(request.user).exclude(case=None)
     services = request.user.service_ids(Role.SERVICE_MANAGER)
     if len(services) == 1:
-        # One service (nearly always): the fingerprints on more than one of its cases, counted
-        # from the document_fingerprints index alone, then the documents that have them. Asking
-        # of each document whether its file is elsewhere read every document of the service
-        # from the table (0.5 s at 50,000 documents).
-        repeated = (
-            Document.objects.live()
-            .filter(service=services[0], case__isnull=False)
-            .order_by()
-            .values("sha256")
-            # More than one case: cheaper as min < max than as a count of distinct cases.
-            .annotate(first=Min("case"), last=Max("case"))
-            .filter(first__lt=F("last"))
-            .values("sha256")
-        )
+        # One service (nearly always): its repeated fingerprints as a list to walk in order.
+        repeated = PossibleDuplicate.objects.filter(service=services[0]).values("sha256")
         duplicates = documents.filter(sha256__in=repeated)
     else:
-        elsewhere = (
-            Document.objects.live()
-            .filter(service=OuterRef("service"), sha256=OuterRef("sha256"), case__isnull=False)
-            .exclude(case=OuterRef("case"))
+        repeated = PossibleDuplicate.objects.filter(
+            service=OuterRef("service"), sha256=OuterRef("sha256")
         )
-        duplicates = documents.filter(Exists(elsewhere))
+        duplicates = documents.filter(Exists(repeated))
     table = Table(
         title="Possible duplicate documents",
         slug="possible-duplicates",
@@ -281,6 +278,7 @@ def possible_duplicates(request):
         queryset=duplicates,
         default_sort="fingerprint",
         empty="No file is on more than one case.",
+        count=_managed_total(request.user, "duplicates"),
     )
     return render_table(request, table)
 

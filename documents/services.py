@@ -22,6 +22,7 @@ from documents.uploads import CheckedUpload, store_checked_upload
 from thrive import audit
 from thrive.models import Membership, Role, Service, User
 
+from . import counts
 from .models import BIN_DAYS, Document, DocumentLock, DocumentVersion
 from .naming import conventional_name, with_extension
 
@@ -228,6 +229,12 @@ def upload_document(
                     entered_from,
                 ),
             )
+            counts.recount(
+                service.pk,
+                cases=[document.case_id],
+                fingerprints=[document.sha256] if case else [],
+                documents=1,
+            )
     except IntegrityError:
         _discard(stored)
         existing = find_duplicate(service=service, case=case, sha256=checked.sha256)
@@ -293,6 +300,8 @@ def add_version(
                     entered_from,
                 ),
             )
+            if locked.case_id:  # the document leaves one fingerprint for another
+                counts.recount(locked.service_id, fingerprints=[locked.sha256, checked.sha256])
     except BaseException:
         _discard(stored)
         raise
@@ -359,6 +368,12 @@ def edit_properties(
         organisation=document.service.provider,
         note=", ".join(changes) or "no change",
     )
+    if current.case_id != document.case_id:
+        counts.recount(
+            document.service_id,
+            cases=[current.case_id, document.case_id],
+            fingerprints=[document.sha256],
+        )
     return document
 
 
@@ -368,7 +383,9 @@ def move_to_bin(document: Document, *, by: User, request=None) -> Document:
     30 days; then it is purged."""
     if not may_move_to_bin(by, document):
         raise DocumentActionRefused("You cannot delete this document.")
-    Document.objects.select_for_update().filter(pk=document.pk).first()  # against a new lock
+    # Locked against a new editor's lock, and against a second delete at the same moment
+    # (which would take the document off the service's count twice).
+    locked = _lock_unmoved(document, in_bin=False)
     _refuse_while_open(document)
     document.deleted_at = timezone.now()
     document.deleted_by = by
@@ -376,7 +393,29 @@ def move_to_bin(document: Document, *, by: User, request=None) -> Document:
     audit.record(
         request, "document_moved_to_bin", document, user=by, organisation=document.service.provider
     )
+    _recount_live(locked, -1)
     return document
+
+
+def _lock_unmoved(document: Document, *, in_bin: bool) -> Document:
+    """The document's row, locked; refused if someone else has meanwhile moved it into the
+    bin or out of it (done twice, the move would change the service's counts twice)."""
+    locked = Document.objects.select_for_update().filter(pk=document.pk).first()
+    if locked is None or locked.in_bin != in_bin:
+        where = "already in the bin" if not in_bin else "no longer in the bin"
+        raise DocumentActionRefused(f"Someone else has changed this document: it is {where}.")
+    return locked
+
+
+def _recount_live(locked: Document, change: int) -> None:
+    """The counts after a document (its locked row) left (-1) or rejoined (+1) the live
+    documents."""
+    counts.recount(
+        locked.service_id,
+        cases=[locked.case_id],
+        fingerprints=[locked.sha256] if locked.case_id else [],
+        documents=change,
+    )
 
 
 @transaction.atomic
@@ -384,6 +423,7 @@ def restore(document: Document, *, by: User, request=None) -> Document:
     """Take a document out of the bin, back onto its case (a manager's action)."""
     if not may_restore(by, document):
         raise DocumentActionRefused("Only the service's managers can restore documents.")
+    locked = _lock_unmoved(document, in_bin=True)
     if document.case_id:
         _refuse_duplicate(document, document.case)
     document.deleted_at = None
@@ -392,6 +432,7 @@ def restore(document: Document, *, by: User, request=None) -> Document:
     audit.record(
         request, "document_restored", document, user=by, organisation=document.service.provider
     )
+    _recount_live(locked, 1)
     return document
 
 
@@ -406,6 +447,7 @@ def purge(document: Document, *, by: User | None = None, request=None) -> None:
     early = document.deleted_at > timezone.now() - timedelta(days=BIN_DAYS)
     if early and not (by is not None and by.has_role(Role.SYSTEM_ADMIN)):
         raise DocumentActionRefused("Only documents 30 days in the bin can be deleted for good.")
+    # No count changes: the counts are of live documents, and this one is in the bin.
     files = list(document.versions.values_list("file", flat=True))
     audit.record(
         request,

@@ -346,13 +346,13 @@ def export_table(request, table: Table, fmt: str):
     elif hasattr(queryset, "values_list") and all(c.cells for c in table.columns):
         inline = getattr(request, "export_progress", None) is None
         chunks = _value_chunks(table.columns, queryset[:EXPORT_LIMIT], inline=inline)
-        count = queryset.count
+        count = _Counted(table.count).count if table.count is not None else queryset.count
     else:
         rows = queryset[:EXPORT_LIMIT]
         if hasattr(rows, "iterator"):  # a queryset; a list-like page source slices to a list
             rows = rows.iterator(chunk_size=EXPORT_CHUNK)
         chunks = _loaded(table.columns, rows)
-        count = queryset.count
+        count = _Counted(table.count).count if table.count is not None else queryset.count
     return exports.respond(
         request,
         title=table.title,

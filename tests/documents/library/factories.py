@@ -1,10 +1,12 @@
-"""Document rows for tests that need no stored file (the isolation harness, reports)."""
+"""Document rows for tests that need no stored file (the isolation harness, reports), with
+the counts the reports read kept as documents.services keeps them."""
 
 import hashlib
 import itertools
 
 from django.utils import timezone
 
+from documents import counts
 from documents.models import Document, DocumentVersion
 
 _counter = itertools.count(1)
@@ -46,4 +48,11 @@ def make_document(case=None, *, service=None, by=None, name=None, content=None, 
     )
     Document.objects.filter(pk=document.pk).update(current_version=version)
     document.current_version = version
+    live = document.deleted_at is None
+    counts.recount(  # as documents.services.upload_document keeps them
+        service.pk,
+        cases=[document.case_id] if live else [],
+        fingerprints=[sha256] if live and case else [],
+        documents=1 if live else 0,
+    )
     return document

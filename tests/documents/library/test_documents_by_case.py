@@ -1,6 +1,7 @@
-"""The document reports at volume: Documents by case runs one GROUP BY over the service's
-documents for the page and its count and fetches only the page's cases; Possible duplicate
-documents counts the service's fingerprints once instead of probing for each document."""
+"""The document reports at volume read a page and a kept count (documents/counts.py), never
+every document of the service: Documents by case reads a page of count rows and that page's
+cases; Possible duplicate documents walks the kept fingerprints; Latest Documents Uploaded
+takes its count from the service's total."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -23,35 +24,55 @@ def _page(client, **params):
     return client.get(reverse("cases:report", args=["documents-by-case"]), params)
 
 
-def test_documents_by_case_aggregates_once_for_the_page_and_its_count(
+def _document_queries(queries):
+    return [q["sql"] for q in queries.captured_queries if '"documents_document"' in q["sql"]]
+
+
+def test_documents_by_case_reads_a_page_of_counts_and_never_the_documents(
     client, ashford, officer, manager, django_assert_num_queries
 ):
     _cases_with_documents(ashford, officer, 60)
     client.force_login(manager)
     _page(client)  # the read-only mode lookup, cached from here on
 
-    # The session (unless it is cached), the person with their roles, the GROUP BY over the
-    # service's documents (which also gives the count of pages) and the page's cases by id.
-    with django_assert_num_queries(session_queries() + 3):
+    # The session (unless it is cached), the person with their roles, the service's kept
+    # number of cases with documents, the page of count rows and the page's cases by id.
+    # (One more than when the count was the length of every case's aggregate, run once.)
+    with django_assert_num_queries(session_queries() + 4) as queries:
         response = _page(client, page=2)
 
     assert response.status_code == 200
     assert response.content.decode().count('<th scope="row"') == 10  # cases 51 to 60
+    assert "Count: 60" in response.content.decode()
+    assert _document_queries(queries) == []
 
 
-def test_documents_by_case_runs_one_aggregate_on_the_second_page(client, ashford, officer, manager):
-    _cases_with_documents(ashford, officer, 60)
+def test_documents_by_case_for_an_ehps_officer_counts_their_districts_cases(
+    client, ashford, officer
+):
+    cases = _cases_with_documents(ashford, officer, 3)
+    client.force_login(officer)
+
+    page = _page(client).content.decode()
+
+    assert "Count: 3" in page
+    assert all(case.thrive_id in page for case in cases)
+
+
+def test_documents_by_case_downloads_every_case_with_its_count(client, ashford, officer, manager):
+    cases = _cases_with_documents(ashford, officer, 3)
     client.force_login(manager)
 
-    with CaptureQueriesContext(connection) as queries:
-        _page(client, page=2)
+    response = _page(client, export="documents-by-case", format="csv")
 
-    aggregates = [
-        q["sql"]
-        for q in queries.captured_queries
-        if "GROUP BY" in q["sql"] and 'FROM "documents_document"' in q["sql"]
-    ]
-    assert len(aggregates) == 1
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert (
+        lines[0]
+        .lstrip("\ufeff")
+        .startswith("Thrive ID,Family second name(s),Documents,Latest upload")
+    )
+    assert [line.split(",")[2] for line in lines[1:]] == ["3", "2", "1"]
+    assert {line.split(",")[0] for line in lines[1:]} == {case.thrive_id for case in cases}
 
 
 def test_documents_by_case_lists_the_most_documents_first_and_sorts_by_thrive_id(
@@ -71,9 +92,7 @@ def test_documents_by_case_lists_the_most_documents_first_and_sorts_by_thrive_id
     assert positions == sorted(positions)
 
 
-def test_possible_duplicates_are_found_by_counting_fingerprints_once(
-    client, ashford, officer, manager
-):
+def test_possible_duplicates_are_read_from_the_kept_fingerprints(client, ashford, officer, manager):
     first, second, third = (make_case(ashford, referred_by=officer) for _ in range(3))
     make_document(first, content=b"same")
     make_document(second, content=b"same")
@@ -84,9 +103,18 @@ def test_possible_duplicates_are_found_by_counting_fingerprints_once(
         page = client.get(reverse("cases:report", args=["possible-duplicates"])).content.decode()
 
     assert page.count("-010126-Document") == 2
-    [listing] = [
-        q["sql"]
-        for q in queries.captured_queries
-        if "GROUP BY" in q["sql"] and "sha256" in q["sql"]
-    ]
-    assert "EXISTS" not in listing  # one grouping of the service's fingerprints, not a probe a row
+    [listing] = _document_queries(queries)
+    assert "GROUP BY" not in listing  # the service's documents are not grouped any more
+    assert '"documents_possibleduplicate"' in listing
+
+
+def test_latest_documents_are_counted_from_the_services_total(client, case, manager):
+    for _ in range(51):
+        make_document(case)
+    client.force_login(manager)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("cases:report", args=["latest-documents"])).content.decode()
+
+    assert "Count: 51" in page
+    assert not [sql for sql in _document_queries(queries) if "COUNT(" in sql.upper()]

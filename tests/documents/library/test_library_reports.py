@@ -122,6 +122,18 @@ def test_other_services_documents_never_show(client, ashford, foreign_case, slug
     assert "FOREIGN" not in _report(client, slug)
 
 
+def test_documents_by_case_never_shows_another_services_cases(client, ashford, case, foreign_case):
+    make_document(case)
+    make_document(foreign_case)
+    client.force_login(person(Role.SERVICE_MANAGER, service=ashford))
+
+    page = _report(client, "documents-by-case")
+
+    assert case.thrive_id in page
+    assert foreign_case.thrive_id not in page
+    assert "Count: 1" in page
+
+
 def test_own_tenants_people_do_open_their_documents(client, case, manager, worker, officer):
     """Guards the isolation harness: the document URLs answer 200 for the right people."""
     document = make_document(case)

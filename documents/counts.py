@@ -1,0 +1,178 @@
+"""Counts of a service's documents kept with every change, so that the managers' document
+reports read a page of rows and a stored count instead of every document of the service:
+per case (live documents and the latest upload: Documents by case), per fingerprint on more
+than one case (Possible duplicate documents), and per service (the page counts).
+
+Every change to the live documents (documents/services.py: upload, new version, Edit
+Properties, bin, restore) calls `recount` in its own transaction, after the change. It locks
+the service's row first, so one service's counts change one transaction at a time; it then
+recomputes the rows of the cases and fingerprints the change touched from the documents
+themselves (a few index entries each) and moves the service's totals by the difference.
+Under READ COMMITTED each statement sees every change committed before it, and a change not
+yet committed is recounted by its own transaction once it holds the lock: the stored rows are
+always the counts computed from scratch. `differences` compares the two, and
+`manage.py document_counts` reports (or, with --rebuild, repairs) any difference."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, Sum
+
+from .models import CaseDocumentCount, Document, PossibleDuplicate, ServiceDocumentCount
+
+
+@transaction.atomic(savepoint=False)
+def recount(
+    service_id: int,
+    *,
+    cases: Iterable[int | None] = (),
+    fingerprints: Iterable[str] = (),
+    documents: int = 0,
+) -> None:
+    """Bring the counts up to date after a change to the service's documents: `cases` (ids;
+    None is ignored) and `fingerprints` (SHA-256) whose live linked documents changed, and
+    `documents`, the change in the service's live documents (+1 uploaded or restored, -1
+    moved to the bin). Call it in the transaction that made the change, as late as possible:
+    the service's row stays locked until that transaction ends."""
+    totals, _ = ServiceDocumentCount.objects.select_for_update().get_or_create(
+        service_id=service_id
+    )
+    totals.cases += _recount_cases(service_id, {c for c in cases if c is not None})
+    totals.duplicates += _recount_fingerprints(service_id, set(fingerprints))
+    totals.documents += documents
+    totals.save()
+
+
+def _recount_cases(service_id: int, cases: set[int]) -> int:
+    """Recompute the cases' rows; the change in the number of cases with live documents."""
+    if not cases:
+        return 0
+    before = set(CaseDocumentCount.objects.filter(case__in=cases).values_list("case_id", flat=True))
+    now = {
+        case_id: (n, latest)
+        for case_id, n, latest in Document.objects.live()
+        .filter(case__in=cases)
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("*"), latest=Max("created_at"))
+        .values_list("case_id", "n", "latest")
+    }
+    if before - now.keys():
+        CaseDocumentCount.objects.filter(case__in=before - now.keys()).delete()
+    if now:
+        CaseDocumentCount.objects.bulk_create(
+            [
+                CaseDocumentCount(
+                    case_id=case_id, service_id=service_id, documents=n, latest_upload=latest
+                )
+                for case_id, (n, latest) in now.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["case"],
+            update_fields=["service", "documents", "latest_upload"],
+        )
+    return len(now) - len(before)
+
+
+def _recount_fingerprints(service_id: int, fingerprints: set[str]) -> int:
+    """Recompute the fingerprints' rows; the change in the service's live documents whose
+    file is on more than one case (a fingerprint is on a case at most once, so that is the
+    sum of the rows' cases)."""
+    if not fingerprints:
+        return 0
+    mine = PossibleDuplicate.objects.filter(service_id=service_id, sha256__in=fingerprints)
+    before = dict(mine.values_list("sha256", "cases"))
+    now = dict(
+        Document.objects.live()
+        .filter(service_id=service_id, sha256__in=fingerprints, case__isnull=False)
+        .order_by()
+        .values("sha256")
+        .annotate(cases=Count("case", distinct=True))
+        .filter(cases__gt=1)
+        .values_list("sha256", "cases")
+    )
+    if before.keys() - now.keys():
+        mine.filter(sha256__in=before.keys() - now.keys()).delete()
+    if now:
+        PossibleDuplicate.objects.bulk_create(
+            [PossibleDuplicate(service_id=service_id, sha256=s, cases=n) for s, n in now.items()],
+            update_conflicts=True,
+            unique_fields=["service", "sha256"],
+            update_fields=["cases"],
+        )
+    return sum(now.values()) - sum(before.values())
+
+
+def service_total(services: list[int], total: str) -> int:
+    """One of the services' totals ("documents", "cases" or "duplicates"), summed: the count
+    of a manager's report over their services, read instead of counted."""
+    totals = ServiceDocumentCount.objects.filter(service__in=services)
+    return totals.aggregate(n=Sum(total))["n"] or 0
+
+
+# --- From scratch: the migration's fill, bench/data.py's bulk build, the check ----------------
+
+_CASES = """
+    SELECT case_id, service_id, count(*), max(created_at) FROM documents_document
+    WHERE deleted_at IS NULL AND case_id IS NOT NULL GROUP BY case_id, service_id
+"""
+_FINGERPRINTS = """
+    SELECT service_id, sha256, count(DISTINCT case_id) FROM documents_document
+    WHERE deleted_at IS NULL AND case_id IS NOT NULL GROUP BY service_id, sha256
+    HAVING count(DISTINCT case_id) > 1
+"""
+_SERVICES = """
+    SELECT s.id,
+        (SELECT count(*) FROM documents_document d
+         WHERE d.service_id = s.id AND d.deleted_at IS NULL),
+        (SELECT count(*) FROM documents_casedocumentcount c WHERE c.service_id = s.id),
+        (SELECT coalesce(sum(p.cases), 0) FROM documents_possibleduplicate p
+         WHERE p.service_id = s.id)
+    FROM thrive_service s
+"""
+TABLES = {
+    "documents_casedocumentcount (case_id, service_id, documents, latest_upload)": _CASES,
+    "documents_possibleduplicate (service_id, sha256, cases)": _FINGERPRINTS,
+    "documents_servicedocumentcount (service_id, documents, cases, duplicates)": _SERVICES,
+}
+
+
+def rebuild(cursor) -> None:
+    """Replace every count with one computed from scratch (three INSERT … SELECT … GROUP BY).
+    On PostgreSQL the documents are locked against changes meanwhile (SHARE mode: readers go
+    on, uploads wait), so no change falls between the counting and the commit. Migration
+    0005 fills the tables with it: a later change to their columns must keep it runnable
+    there (or give 0005 a copy of these statements)."""
+    if connection.vendor == "postgresql":
+        cursor.execute("LOCK TABLE documents_document IN SHARE MODE")
+    for table, select in TABLES.items():
+        cursor.execute(f"DELETE FROM {table.split()[0]}")  # noqa: S608 (our table names)
+        cursor.execute(f"INSERT INTO {table} {select}")  # noqa: S608
+
+
+def differences() -> list[str]:
+    """Every stored count that differs from the count computed from scratch (none, unless a
+    change bypassed documents/services.py)."""
+    found = []
+    with connection.cursor() as cursor:
+        for table, select in TABLES.items():
+            name, columns = table.split(" ", 1)
+            cursor.execute(f"SELECT {columns.strip('()')} FROM {name}")  # noqa: S608
+            stored = {_plain(row) for row in cursor.fetchall()}
+            cursor.execute(select)
+            computed = {_plain(row) for row in cursor.fetchall()}
+            if name == "documents_servicedocumentcount":  # a missing row counts nothing
+                stored = {row for row in stored if any(row[1:])}
+                computed = {row for row in computed if any(row[1:])}
+            found += [f"{name}: stored {row}, not counted" for row in sorted(stored - computed)]
+            found += [f"{name}: counted {row}, not stored" for row in sorted(computed - stored)]
+    return found
+
+
+def _plain(row: tuple) -> tuple:
+    """A row as comparable values: SQLite gives a column's datetimes as datetimes but an
+    aggregate's (max) as text."""
+    return tuple(str(value) if isinstance(value, datetime) else value for value in row)
