@@ -239,6 +239,9 @@ SESSION_TIMEOUT_WARNING = env.int("SESSION_TIMEOUT_WARNING", default=2 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Django's (a cookie, then the session), its stores made only when a message is read or added.
+MESSAGE_STORAGE = "thrive.messages.LazyFallbackStorage"
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "thrive.User"
 AUTHENTICATION_BACKENDS = [

@@ -12,10 +12,13 @@
 
 SESSION_ENGINE is `thrive.sessions.cached_db` with Redis, `thrive.sessions.db` without."""
 
+import logging
+
 from django.contrib.auth import SESSION_KEY
+from django.core import signing
 from django.utils import timezone
 
-from thrive import spool
+from thrive import signatures, spool
 from thrive.database import primary_available
 
 
@@ -71,6 +74,18 @@ class OwnerRecorded:
             self._session_key = None
             return None
         return session
+
+    def decode(self, session_data):
+        """Django's, the signature checked by a signer made once (thrive/signatures.py)."""
+        try:
+            return signatures.signer(self.key_salt).unsign_object(
+                session_data, serializer=self.serializer
+            )
+        except signing.BadSignature:
+            logging.getLogger("django.security.SuspiciousSession").warning("Session data corrupted")
+        except Exception:  # noqa: BLE001 (Django's: ValueError and the like, an empty session)
+            pass
+        return {}
 
     @classmethod
     def get_model_class(cls):
