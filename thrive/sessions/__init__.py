@@ -83,7 +83,7 @@ class OwnerRecorded:
             )
         except signing.BadSignature:
             logging.getLogger("django.security.SuspiciousSession").warning("Session data corrupted")
-        except Exception:  # noqa: BLE001 (Django's: ValueError and the like, an empty session)
+        except Exception:  # noqa: BLE001, S110 (as Django: ValueError and the like, no session)
             pass
         return {}
 
