@@ -4,9 +4,9 @@ Acceptable Use Policy gate."""
 
 import functools
 import logging
+import os
 import re
 import time
-import uuid
 
 import django_structlog.middlewares.request as django_structlog_middlewares
 import django_structlog.signals as django_structlog_signals
@@ -42,6 +42,14 @@ GATE_EXEMPT_URL_NAMES = {
 # thrive.registry.exempt_from_gates.
 
 
+def new_request_id() -> str:
+    """`uuid.uuid4().hex` without making a UUID object: 122 random bits, version 4, the
+    RFC 4122 variant."""
+    n = int.from_bytes(os.urandom(16))
+    n = (n & ~(0xC000 << 48) | 0x8000 << 48) & ~(0xF000 << 64) | 4 << 76
+    return f"{n:032x}"
+
+
 class RequestIdMiddleware:
     """Tags each request with an id (or a trusted one from the proxy) that the audit trail and
     the response carry, so a complaint can be traced to log lines."""
@@ -51,7 +59,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = incoming if _REQUEST_ID.match(incoming) else new_request_id()
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response
@@ -279,6 +287,33 @@ class RequestLogMiddleware(django_structlog_middlewares.RequestMiddleware):
         )
         _request_logger.log(self._start_level, "request_started", **log_kwargs)
 
+    def _log(self, level: int, log_kwargs: dict) -> None:
+        """`_request_logger.log(level, "request_finished", **log_kwargs)`: the same structlog
+        processors and the same handlers, without the standard library's search of the stack
+        for the caller (its file and line are in no Thrive log line) and the wrappers around
+        it. `_process_event` is structlog's documented hook for wrapper classes."""
+        stdlib_logger = self._stdlib_logger
+        if not stdlib_logger.isEnabledFor(level):
+            return
+        try:
+            args, kwargs = _request_logger.bind()._process_event(
+                logging.getLevelName(level).lower(), "request_finished", log_kwargs
+            )
+        except structlog.DropEvent:
+            return
+        record = stdlib_logger.makeRecord(
+            stdlib_logger.name,
+            level,
+            "(unknown file)",
+            0,
+            args[0],
+            (),
+            None,
+            None,
+            kwargs.get("extra"),
+        )
+        stdlib_logger.handle(record)
+
     def handle_response(self, request, response) -> None:
         if hasattr(request, "_raised_exception") or self._user_id_field:
             # A failure django-structlog has logged, or a user id to bind: its own way.
@@ -291,9 +326,7 @@ class RequestLogMiddleware(django_structlog_middlewares.RequestMiddleware):
             response=response,
             log_kwargs=log_kwargs,
         )
-        _request_logger.log(
-            self._log_level_for_status_code(response.status_code), "request_finished", **log_kwargs
-        )
+        self._log(self._log_level_for_status_code(response.status_code), log_kwargs)
         if isinstance(response, StreamingHttpResponse):
             context = structlog.contextvars.get_merged_contextvars(_request_logger)
             wrap = (
