@@ -18,7 +18,7 @@ from django.middleware import csp as django_csp
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.csp import CSP, build_policy
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, empty
 from django_structlog.app_settings import app_settings
 
 from . import audit, registry
@@ -108,9 +108,11 @@ def _person_in_place(request) -> None:
     later middleware, view and template reads it). Placed after both, and the person is read
     here anyway: the check below needs them."""
     user = request.user
-    if isinstance(user, SimpleLazyObject):
-        user.is_authenticated  # noqa: B018 (evaluates the wrapper)
-        request.user = user._wrapped
+    while isinstance(user, SimpleLazyObject):  # OTP's wraps the authentication middleware's
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    request.user = user
 
 
 @functools.cache

@@ -133,3 +133,17 @@ def test_an_error_of_the_query_itself_is_not_retried(kept_connection):
     with pytest.raises(DataError), CaptureQueriesContext(kept_connection) as queries:
         broken.get(1)
     assert len(queries) == 1
+
+
+def test_views_get_the_person_itself_not_lazy_wrappers(client, service):
+    from thrive.models import User
+
+    manager = person(Role.SERVICE_MANAGER, service=service)
+    client.force_login(manager)
+
+    response = client.get(reverse("session_status"))
+
+    user = response.wsgi_request.user
+    assert type(user) is User  # neither OTP's nor the authentication middleware's wrapper
+    assert user == manager
+    assert user.is_verified() is False  # what OTP's middleware set on the person
