@@ -8,6 +8,10 @@ class ThriveConfig(AppConfig):
     def ready(self):
         from django.core.checks import register
 
+        from . import lazysettings
+
+        lazysettings.install()  # before any request reads a setting
+
         # Deploy checks; scheduled job runs; the audit of sign-in and sign-out.
         from . import checks, operations, signals  # noqa: F401
         from .models import Role

@@ -18,6 +18,8 @@ import logging
 import threading
 import time
 
+from django.core.cache.backends import locmem
+from django.core.cache.backends.base import MEMCACHE_MAX_KEY_LENGTH, memcached_error_chars_re
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -90,7 +92,22 @@ def outage_for(location: str) -> _Outage:
         return _outages.setdefault(location, _Outage(location))
 
 
-class TolerantRedisCache(RedisCache):
+class KeysCheckedQuickly:
+    """Django's check of each key against memcached's limits (a warning, never an error),
+    without making a generator for a key that passes: every request reads two keys (the
+    Acceptable Use Policy and read-only mode)."""
+
+    def validate_key(self, key):
+        if len(key) <= MEMCACHE_MAX_KEY_LENGTH and not memcached_error_chars_re.search(key):
+            return
+        super().validate_key(key)
+
+
+class LocMemCache(KeysCheckedQuickly, locmem.LocMemCache):
+    """Django's local-memory cache (no REDIS_URL: development and tests), keys checked as above."""
+
+
+class TolerantRedisCache(KeysCheckedQuickly, RedisCache):
     """RedisCache whose connection errors are cache misses (see the module docstring)."""
 
     def __init__(self, server, params):

@@ -17,6 +17,7 @@ DEVELOPMENT_EMAIL_BACKENDS = {
 }
 PER_PROCESS_CACHES = {
     "django.core.cache.backends.locmem.LocMemCache",
+    "thrive.cache.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
 }
 DEFAULT_ID_PREFIX = "KT"

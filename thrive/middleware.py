@@ -3,21 +3,23 @@ people, session time limits, the second factor for the roles that need one, and 
 Acceptable Use Policy gate."""
 
 import functools
+import logging
+import os
 import re
 import time
-import uuid
 
-import django_structlog.middlewares as django_structlog_middlewares
+import django_structlog.middlewares.request as django_structlog_middlewares
 import django_structlog.signals as django_structlog_signals
 import structlog
 from django.conf import settings
 from django.contrib.auth import logout
-from django.dispatch import receiver
+from django.http import StreamingHttpResponse
 from django.middleware import csp as django_csp
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.csp import CSP, build_policy
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, empty
+from django_structlog.app_settings import app_settings
 
 from . import audit, registry
 from .models import AcceptableUsePolicy
@@ -40,6 +42,14 @@ GATE_EXEMPT_URL_NAMES = {
 # thrive.registry.exempt_from_gates.
 
 
+def new_request_id() -> str:
+    """`uuid.uuid4().hex` without making a UUID object: 122 random bits, version 4, the
+    RFC 4122 variant."""
+    n = int.from_bytes(os.urandom(16))
+    n = (n & ~(0xC000 << 48) | 0x8000 << 48) & ~(0xF000 << 64) | 4 << 76
+    return f"{n:032x}"
+
+
 class RequestIdMiddleware:
     """Tags each request with an id (or a trusted one from the proxy) that the audit trail and
     the response carry, so a complaint can be traced to log lines."""
@@ -49,7 +59,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = incoming if _REQUEST_ID.match(incoming) else new_request_id()
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response
@@ -98,9 +108,11 @@ def _person_in_place(request) -> None:
     later middleware, view and template reads it). Placed after both, and the person is read
     here anyway: the check below needs them."""
     user = request.user
-    if isinstance(user, SimpleLazyObject):
-        user.is_authenticated  # noqa: B018 (evaluates the wrapper)
-        request.user = user._wrapped
+    while isinstance(user, SimpleLazyObject):  # OTP's wraps the authentication middleware's
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    request.user = user
 
 
 @functools.cache
@@ -222,16 +234,114 @@ def current_policy_id() -> int | None:
 class RequestLogMiddleware(django_structlog_middlewares.RequestMiddleware):
     """django-structlog's request_started/request_finished lines, under the request id that
     RequestIdMiddleware gave (the one in the audit trail), and naming the path only: a query
-    string can hold a child's name."""
+    string can hold a child's name.
+
+    The lines, their levels and the signals are django-structlog's; what it worked out on
+    every request is worked out once: its settings (each read through Django's settings, an
+    unset one by raising and catching AttributeError), whether the request_started line is
+    logged at all (it is DEBUG), and a request id of its own that Thrive's replaced."""
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self._async = django_structlog_middlewares.iscoroutinefunction(self)
+        self._start_level = app_settings.STATUS_START_LOG_LEVEL
+        self._levels = {
+            2: app_settings.STATUS_2XX_LOG_LEVEL,
+            4: app_settings.STATUS_4XX_LOG_LEVEL,
+            5: app_settings.STATUS_5XX_LOG_LEVEL,
+        }
+        self._default_level = app_settings.STATUS_DEFAULT_LOG_LEVEL
+        self._user_id_field = app_settings.USER_ID_FIELD
+        self._correlation = app_settings.TRUST_UPSTREAM_CORRELATION_ID
+        self._stdlib_logger = logging.getLogger(django_structlog_middlewares.__name__)
+
+    def __call__(self, request):
+        if self._async:
+            return self.__acall__(request)
+        self.prepare(request)
+        response = self.get_response(request)
+        self.handle_response(request, response)
+        return response
 
     @staticmethod
     def format_request(request) -> str:
         return f"{request.method} {request.path}"
 
+    def _log_level_for_status_code(self, status_code: int) -> int:
+        return self._levels.get(status_code // 100, self._default_level)
 
-@receiver(django_structlog_signals.bind_extra_request_metadata)
-def _log_under_thrive_request_id(request, logger, log_kwargs, **kwargs):
-    structlog.contextvars.bind_contextvars(request_id=request.request_id)
+    def prepare(self, request) -> None:
+        structlog.contextvars.bind_contextvars(request_id=request.request_id)
+        if self._correlation:
+            correlation_id = request.META.get("HTTP_X_CORRELATION_ID")
+            if correlation_id:
+                structlog.contextvars.bind_contextvars(correlation_id=correlation_id)
+        if self._user_id_field:
+            self.bind_user_id(request)
+        if not self._stdlib_logger.isEnabledFor(self._start_level):
+            return
+        log_kwargs = {
+            "request": self.format_request(request),
+            "user_agent": request.META.get("HTTP_USER_AGENT"),
+        }
+        django_structlog_signals.bind_extra_request_metadata.send(
+            sender=self.__class__, request=request, logger=_request_logger, log_kwargs=log_kwargs
+        )
+        _request_logger.log(self._start_level, "request_started", **log_kwargs)
+
+    def _log(self, level: int, log_kwargs: dict) -> None:
+        """`_request_logger.log(level, "request_finished", **log_kwargs)`: the same structlog
+        processors and the same handlers, without the standard library's search of the stack
+        for the caller (its file and line are in no Thrive log line) and the wrappers around
+        it. `_process_event` is structlog's documented hook for wrapper classes."""
+        stdlib_logger = self._stdlib_logger
+        if not stdlib_logger.isEnabledFor(level):
+            return
+        try:
+            args, kwargs = _request_logger.bind()._process_event(
+                logging.getLevelName(level).lower(), "request_finished", log_kwargs
+            )
+        except structlog.DropEvent:
+            return
+        record = stdlib_logger.makeRecord(
+            stdlib_logger.name,
+            level,
+            "(unknown file)",
+            0,
+            args[0],
+            (),
+            None,
+            None,
+            kwargs.get("extra"),
+        )
+        stdlib_logger.handle(record)
+
+    def handle_response(self, request, response) -> None:
+        if hasattr(request, "_raised_exception") or self._user_id_field:
+            # A failure django-structlog has logged, or a user id to bind: its own way.
+            return super().handle_response(request, response)
+        log_kwargs = {"code": response.status_code, "request": self.format_request(request)}
+        django_structlog_signals.bind_extra_request_finished_metadata.send(
+            sender=self.__class__,
+            request=request,
+            logger=_request_logger,
+            response=response,
+            log_kwargs=log_kwargs,
+        )
+        self._log(self._log_level_for_status_code(response.status_code), log_kwargs)
+        if isinstance(response, StreamingHttpResponse):
+            context = structlog.contextvars.get_merged_contextvars(_request_logger)
+            wrap = (
+                django_structlog_middlewares.async_streaming_content_wrapper
+                if response.is_async
+                else django_structlog_middlewares.sync_streaming_content_wrapper
+            )
+            response.streaming_content = wrap(response.streaming_content, context)
+        structlog.contextvars.clear_contextvars()
+
+
+# django-structlog's own logger: the lines keep its name.
+_request_logger = django_structlog_middlewares.logger
 
 
 class ContentSecurityPolicyMiddleware(django_csp.ContentSecurityPolicyMiddleware):

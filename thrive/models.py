@@ -231,6 +231,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
 
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash of the password, checked against the session's on every request; the
+        # HMAC key derived once per process (thrive/signatures.py), the digest the same.
+        from .signatures import salted_hmac
+
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        return salted_hmac(key_salt, self.password, secret, algorithm="sha256").hex()
+
     # Roles, services and districts are read many times a request: one query loads every
     # membership's scope, and the lists' querysets get the ids as values (`service_id IN (5)`
     # plans and walks an index in order; a subquery made PostgreSQL count every row).

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import connections, router
+from django.db import DatabaseError, connections, router
 
 # A value no real key takes, put in the compiled SQL's parameters where the key goes.
 _PLACEHOLDER = -7_319_004_551
@@ -53,9 +53,25 @@ class PrecompiledQuery:
         for place in places:
             params[place] = key
         connection = connections[alias]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
+        # The request's first query on a kept connection is the health check
+        # (CONN_HEALTH_CHECKS) rather than a `SELECT 1` before it: one round trip, not two.
+        checks = (
+            connection.connection is not None
+            and connection.health_check_enabled
+            and not connection.health_check_done
+            and not connection.in_atomic_block
+        )
+        if checks:
+            connection.health_check_done = True
+        try:
+            row = _fetch_one(connection, sql, params)
+        except DatabaseError:
+            # As Django's check: a connection that no longer answers is closed and the
+            # query made on a new one (it only reads); any other error is the query's own.
+            if not checks or connection.is_usable():
+                raise
+            connection.close()
+            row = _fetch_one(connection, sql, params)
         if row is None:
             return None
         if converters:
@@ -77,3 +93,9 @@ class PrecompiledQuery:
     def get(self, key):
         found = self.row(key)
         return self.instance(*found) if found else None
+
+
+def _fetch_one(connection, sql: str, params: list):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()

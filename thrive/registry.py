@@ -39,6 +39,7 @@ class FrontDoor:
 _navigation: list[NavEntry] = []
 _front_doors: list[FrontDoor] = []
 _gate_exempt_view_names: set[str] = set()
+_gate_exempt_frozen: frozenset[str] = frozenset()  # read by two gates on every request
 _demo_loaders: list[tuple[int, str]] = []
 
 
@@ -69,11 +70,13 @@ def front_door_of(request) -> FrontDoor | None:
 def exempt_from_gates(*view_names: str) -> None:
     """Namespaced view names ("portal:sign_in") a signed-in person may reach before the
     second factor and the Acceptable Use Policy."""
+    global _gate_exempt_frozen
     _gate_exempt_view_names.update(view_names)
+    _gate_exempt_frozen = frozenset(_gate_exempt_view_names)
 
 
 def gate_exempt_view_names() -> frozenset[str]:
-    return frozenset(_gate_exempt_view_names)
+    return _gate_exempt_frozen
 
 
 def add_demo_loader(order: int, dotted_path: str) -> None:

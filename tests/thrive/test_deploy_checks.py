@@ -57,6 +57,7 @@ def test_production_refuses_console_and_in_memory_email(production, backend):
     "backend",
     [
         "django.core.cache.backends.locmem.LocMemCache",
+        "thrive.cache.LocMemCache",  # the default without REDIS_URL
         "django.core.cache.backends.dummy.DummyCache",
     ],
 )

@@ -128,3 +128,17 @@ def test_error_reporting_is_off_without_a_dsn():
 
     assert django_settings.SENTRY_DSN == ""
     assert not sentry_sdk.is_initialized()
+
+
+@pytest.mark.django_db
+def test_request_started_is_logged_only_at_debug(client, json_lines):
+    client.get(reverse("account_login") + "?family=Flowerpot")
+    assert not [line for line in json_lines() if line["event"] == "request_started"]
+
+    logging.getLogger().setLevel(logging.DEBUG)
+    response = client.get(reverse("account_login") + "?family=Flowerpot")
+
+    started = next(line for line in json_lines() if line["event"] == "request_started")
+    assert started["request"] == "GET /accounts/login/"
+    assert started["request_id"] == response["X-Request-ID"]
+    assert "Flowerpot" not in json.dumps(json_lines())

@@ -12,10 +12,15 @@
 
 SESSION_ENGINE is `thrive.sessions.cached_db` with Redis, `thrive.sessions.db` without."""
 
+import logging
+from datetime import datetime
+from typing import NamedTuple
+
 from django.contrib.auth import SESSION_KEY
+from django.core import signing
 from django.utils import timezone
 
-from thrive import spool
+from thrive import signatures, spool
 from thrive.database import primary_available
 
 
@@ -54,23 +59,50 @@ def _session_row(session_key):
 _SESSION_ROW = None
 
 
+class SessionRow(NamedTuple):
+    """What the engines read of a session's row (no model instance: building one cost more
+    than the two values)."""
+
+    session_data: str
+    expire_date: datetime
+
+
+def _session_row_query():
+    global _SESSION_ROW
+    if _SESSION_ROW is None:
+        from thrive.models import UserSession
+        from thrive.precompiled import PrecompiledQuery
+
+        fields = [field.attname for field in UserSession._meta.concrete_fields]
+        query = PrecompiledQuery(UserSession, _session_row, "\x00no session\x00")
+        _SESSION_ROW = query, fields.index("session_data"), fields.index("expire_date")
+    return _SESSION_ROW
+
+
 class OwnerRecorded:
     """Mixed into a database-backed SessionStore: rows go to UserSession, with their owner.
     The row is read with SQL compiled once per process (thrive/precompiled.py); an expired
     row is no session, as in Django's own engine."""
 
     def _get_session_from_db(self):
-        global _SESSION_ROW
-        if _SESSION_ROW is None:
-            from thrive.models import UserSession
-            from thrive.precompiled import PrecompiledQuery
-
-            _SESSION_ROW = PrecompiledQuery(UserSession, _session_row, "\x00no session\x00")
-        session = _SESSION_ROW.get(self.session_key) if self.session_key else None
-        if session is None or session.expire_date <= timezone.now():
+        query, data_at, expiry_at = _session_row_query()
+        found = query.row(self.session_key) if self.session_key else None
+        if found is None or found[1][expiry_at] <= timezone.now():
             self._session_key = None
             return None
-        return session
+        return SessionRow(found[1][data_at], found[1][expiry_at])
+
+    def decode(self, session_data):
+        """Django's, the signature checked by a signer made once (thrive/signatures.py)."""
+        try:
+            return signatures.signer(self.key_salt).unsign_object(
+                session_data, serializer=self.serializer
+            )
+        except signing.BadSignature:
+            logging.getLogger("django.security.SuspiciousSession").warning("Session data corrupted")
+        except Exception:  # noqa: BLE001, S110 (as Django: ValueError and the like, no session)
+            pass
+        return {}
 
     @classmethod
     def get_model_class(cls):
