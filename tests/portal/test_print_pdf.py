@@ -137,3 +137,11 @@ def test_the_counter_signature_is_printed(answered, group_manager):
     text = laid_out_text(render_task_document(answered))
 
     assert "Counter-signed by" in text and "Clara Morgan" in text
+
+
+def test_fonts_are_subset_by_harfbuzz():
+    """Without HarfBuzz's subsetter WeasyPrint falls back to fontTools: a quarter of a 50-row
+    form's time (docs/performance.md). The image, CI and `make run` install it."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    assert harfbuzz_subset is not None, "apt-get install libharfbuzz-subset0"
