@@ -74,7 +74,7 @@ endif
 FRONTEND_SOURCES := $(wildcard frontend/*)
 
 # Debian/Ubuntu package names.
-RUN_PACKAGES := libmagic1 libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation
+RUN_PACKAGES := libmagic1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation
 TEST_PACKAGES := $(RUN_PACKAGES) chromium
 
 .PHONY: help install python system-packages-run system-packages-test run demo-data test lint format bench bench-served bench-growth check-deploy audit migrations-check faults clean

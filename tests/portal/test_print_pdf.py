@@ -137,3 +137,53 @@ def test_the_counter_signature_is_printed(answered, group_manager):
     text = laid_out_text(render_task_document(answered))
 
     assert "Counter-signed by" in text and "Clara Morgan" in text
+
+
+def test_fonts_are_subset_by_harfbuzz():
+    """Without HarfBuzz's subsetter WeasyPrint falls back to fontTools: a quarter of a 50-row
+    form's time (docs/performance.md). The image, CI and `make run` install it."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    assert harfbuzz_subset is not None, "apt-get install libharfbuzz-subset0"
+
+
+def _tree(element):
+    """An element's tag, attributes, text and children, whitespace-only text left out."""
+    return (
+        element.tag,
+        sorted(element.attrib.items()),
+        (element.text or "").strip() or None,
+        [_tree(child) for child in element],
+        (element.tail or "").strip() or None,
+    )
+
+
+def test_the_page_is_parsed_as_xml_into_the_tree_the_html5_parser_makes(
+    answered, clinician, monkeypatch
+):
+    import tinyhtml5
+
+    from portal.form_engine.pdf import _html_class, task_html
+
+    services.save_answers(
+        answered, by=clinician, answers={"background": 'Fish & chips <b>"bold"</b>\r\nnext'}
+    )
+    answered.refresh_from_db()
+    page = task_html(answered)
+    html5 = tinyhtml5.parse(page, namespace_html_elements=False)
+    monkeypatch.setattr(tinyhtml5, "parse", None)  # not used: expat parses the page
+
+    parsed = _html_class()(string=page, url_fetcher=None)
+
+    assert parsed.etree_element.tag == "html" and parsed.base_url is None
+    assert _tree(parsed.etree_element) == _tree(html5)
+
+
+def test_an_answer_with_a_character_xml_refuses_is_printed_by_the_html5_parser(task, clinician):
+    services.save_answers(task, by=clinician, answers={"background": "Before\x0bafter\x1b."})
+    task.refresh_from_db()
+
+    document = render_task_document(task)
+
+    assert document.write_pdf().startswith(b"%PDF")
+    assert "Before" in laid_out_text(document)
