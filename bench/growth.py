@@ -10,7 +10,8 @@ Each volume runs `python -m bench` in a process of its own, on its own database 
 writes its figures as JSON; this process then puts them side by side. "Rows shown" says how
 many table rows each page drew at each volume: a list that fits on one page at 20,000 cases
 (a worker's five open cases) draws fewer rows than the full page it draws at 1,000,000, so its
-growth includes drawing those rows, not only the volume."""
+growth includes drawing those rows, not only the volume. Downloads are listed but not judged
+by growth: they read every row by design (their target is rows a second, in `make bench`)."""
 
 import json
 import os
@@ -76,12 +77,16 @@ def table(results: list[dict]) -> str:
             continue
         growth = page["p50"] / before["p50"]
         ok = growth <= GROWTH_TARGET
-        met, missed = met + ok, missed + (not ok)
+        if page.get("download"):  # a download's whole point is every row: rows a second instead
+            verdict = "(a download)"
+        else:
+            met, missed = met + ok, missed + (not ok)
+            verdict = "ok" if ok else "MISSED"
         lines.append(
             f"| {page['name']} | {before['queries']} / {page['queries']} |"
             f" {before['shown']} / {page['shown']} | {before['sql']:.1f} | {page['sql']:.1f} |"
             f" {before['p50']:.1f} | {page['p50']:.1f} | {page['p95']:.1f} | {growth:.2f} |"
-            f" {page['ratio']:.2f} | {'ok' if ok else 'MISSED'} |"
+            f" {page['ratio']:.2f} | {verdict} |"
         )
     lines += ["", f"Growth within {GROWTH_TARGET}x: {met} pages; missed: {missed}."]
     return "\n".join(lines)

@@ -85,7 +85,9 @@ def report(cases: int, only: str = "") -> None:
             verdict = ""
         verdict = ("ok" if ok else "MISSED") + (f", {verdict}" if verdict else "")
         missed += not ok
-        measured.append({"name": page.name, "floor": floor, "ratio": ratio, **result})
+        measured.append(
+            {"name": page.name, "floor": floor, "ratio": ratio, "download": page.download, **result}
+        )
         print(
             f"| {page.name} | {result['queries']} | {result['shown']} | {result['p50']:.1f} |"
             f" {result['p95']:.1f} | {result['sql']:.1f} | {floor:.1f} | {ratio:.2f} | {verdict} |",

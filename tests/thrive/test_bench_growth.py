@@ -24,3 +24,14 @@ def test_a_page_within_half_again_meets_it():
 
     assert "| 1.40 |" in printed and "| ok |" in printed
     assert "Growth within 1.5x: 1 pages; missed: 0." in printed
+
+
+def test_a_download_is_not_judged_by_growth():
+    small, large = _run(20_000, 10.0, 0), _run(1_000_000, 300.0, 0)
+    for run in (small, large):
+        run["pages"][0].update(name="Download: CSV", download=True)
+
+    printed = table([small, large])
+
+    assert "(a download)" in printed
+    assert "Growth within 1.5x: 0 pages; missed: 0." in printed
