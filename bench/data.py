@@ -349,7 +349,7 @@ def _insert_documents(cursor, start, end, target):
             'pdf', 'application/pdf', 1000 + n %% 50000,
             CASE WHEN n > %(busy_docs)s AND r_kind >= 0.01 AND r_kind < 0.02
                  THEN 'd' || lpad(to_hex(c.service_id * 1000 + ((n - 1) / %(cases)s) * 200
-                                         + (n / 100) %% 200), 63, '0')
+                                         + (n / 100) %% %(share_every)s), 63, '0')
                  ELSE lpad(to_hex(n), 64, '0') END,
             at, at, NULL,
             CASE WHEN n > %(busy_docs)s AND r_kind < 0.01 THEN NULL ELSE c.id END,
@@ -367,6 +367,11 @@ def _insert_documents(cursor, start, end, target):
             "cases": cases,
             "busy": busy_case_id(),
             "busy_docs": BUSY_CASE_DOCUMENTS,
+            # A run of 100 documents covers every service once, so a fingerprint is shared
+            # when the runs wrap: every 200 runs at 1,000,000 cases (as it always was), and
+            # proportionally sooner below, so that a smaller volume has about as large a share
+            # of possible duplicates (at 20,000 cases: every 4 runs).
+            "share_every": min(200, max(2, cases // 5000)),
         },
     )
 
