@@ -15,6 +15,7 @@ from thrive.models import Role
 from thrive.ui.tables import (
     Cells,
     Column,
+    PlainRow,
     Table,
     field_cells,
     field_column,
@@ -38,12 +39,21 @@ def _person_or_imported(person_id, name):
     return name if person_id else "Imported"
 
 
+def _case_link(document) -> str:
+    """The link to a document's case, from the document or from a plain row of a report
+    (whose case__thrive_id is its case's Thrive ID, None when it has none)."""
+    if isinstance(document, PlainRow):
+        thrive_id = document.case__thrive_id
+        return row_url("cases:detail", thrive_id) if thrive_id else ""
+    return case_link(document.case) if document.case_id else ""
+
+
 DOC_THRIVE_ID = Column(
     "thrive_id",
     "Thrive ID",
     lambda d: d.case.thrive_id if d.case_id else "",
     "case__thrive_id",
-    lambda d: case_link(d.case) if d.case_id else "",
+    _case_link,
     cells=field_cells("case__thrive_id"),
 )
 NAME = field_column("name", "Name", "name", link=document_link)
@@ -110,8 +120,15 @@ def _managed_total(user, total: str):
     return functools.partial(service_total, services, total)
 
 
+def document_table(**kwargs) -> Table:
+    """A report of documents, its page read as plain values rather than model instances:
+    every column here says how it is made from plain values (Cells), and the links read only
+    the document's primary key and its case's Thrive ID."""
+    return Table(plain_rows=True, **kwargs)
+
+
 def latest_documents(request):
-    table = Table(
+    table = document_table(
         title="Latest Documents Uploaded",
         slug="latest-documents",
         description="The most recently uploaded documents first. If one is on the wrong case, "
@@ -135,7 +152,7 @@ def _edit_link(request):
 
 
 def no_thrive_id(request):
-    table = Table(
+    table = document_table(
         title="Documents with No Thrive ID",
         slug="no-thrive-id",
         description="Documents that are not linked to a case. Choose Edit Properties, enter "
@@ -256,7 +273,7 @@ def possible_duplicates(request):
             service=OuterRef("service"), sha256=OuterRef("sha256")
         )
         duplicates = documents.filter(Exists(repeated))
-    table = Table(
+    table = document_table(
         title="Possible duplicate documents",
         slug="possible-duplicates",
         description="The same file on more than one case of your service. Check that each "

@@ -172,3 +172,27 @@ def test_case_lists_open_each_cases_documents_in_place(
     assert first.name in page.text and second.name in page.text
     assert f'<span class="govuk-visually-hidden"> for {case.thrive_id}</span>' in page.text
     assert page.text.count('class="govuk-details ') == 1  # second_case has none
+
+
+@pytest.mark.parametrize("slug", ["latest-documents", "no-thrive-id", "possible-duplicates"])
+def test_document_reports_read_as_plain_values_show_what_documents_would(
+    client, monkeypatch, ashford, case, second_case, manager, worker, slug
+):
+    """The document reports read their page with values_list (Table.plain_rows): each cell
+    must read exactly as it would from the document itself, links, blanks and escaping
+    included."""
+    from documents import reports
+    from thrive.ui.tables import Table
+
+    make_document(case, by=worker, content=b"same", title='Notes & <"draft">')
+    make_document(second_case, by=None, content=b"same")  # imported: no uploader
+    make_document(service=ashford, by=manager, name="X-010126-Unlinked <1>.pdf")
+    client.force_login(manager)
+
+    plain = _report(client, slug)
+    monkeypatch.setattr(reports, "document_table", lambda **kwargs: Table(**kwargs))
+    from_documents = _report(client, slug)
+
+    body = plain[plain.index("<tbody") : plain.index("</tbody>")]
+    assert body.count('<tr class="govuk-table__row">') >= 1
+    assert body == from_documents[from_documents.index("<tbody") : from_documents.index("</tbody>")]
