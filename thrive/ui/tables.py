@@ -135,6 +135,11 @@ class Table:
     # page): the pager then runs no COUNT of its own.
     count: int | Callable[[], int] | None = None
 
+    def counted(self, queryset):
+        """What the pager and downloads count: the known count, or the (sorted) queryset
+        itself, without the joins a plain-rows page adds."""
+        return _Counted(self.count) if self.count is not None else queryset
+
     def sorted_queryset(self, sort: str):
         if isinstance(self.queryset, list):  # summary rows, already in order
             return self.queryset, ""
@@ -198,9 +203,7 @@ def table_context(request, table: Table, *, prefix: str = "") -> dict:
     sort_param, page_param = f"{prefix}sort", f"{prefix}page"
     queryset, sort = table.sorted_queryset(request.GET.get(sort_param, table.default_sort))
     # Counted without the joins the plain rows' related fields add, or not at all when known.
-    counted = (
-        _Counted(table.count) if table.count is not None else queryset if table.plain_rows else None
-    )
+    counted = None if isinstance(queryset, list) else table.counted(queryset)
     listed = _plain_queryset(table, queryset) if table.plain_rows else queryset
     page = paginate(request, listed, table.per_page, page_param, counted=counted)
     headers = []
@@ -346,13 +349,13 @@ def export_table(request, table: Table, fmt: str):
     elif hasattr(queryset, "values_list") and all(c.cells for c in table.columns):
         inline = getattr(request, "export_progress", None) is None
         chunks = _value_chunks(table.columns, queryset[:EXPORT_LIMIT], inline=inline)
-        count = _Counted(table.count).count if table.count is not None else queryset.count
+        count = table.counted(queryset).count
     else:
         rows = queryset[:EXPORT_LIMIT]
         if hasattr(rows, "iterator"):  # a queryset; a list-like page source slices to a list
             rows = rows.iterator(chunk_size=EXPORT_CHUNK)
         chunks = _loaded(table.columns, rows)
-        count = _Counted(table.count).count if table.count is not None else queryset.count
+        count = table.counted(queryset).count
     return exports.respond(
         request,
         title=table.title,
