@@ -7,7 +7,14 @@ is reused: a second run finds the rows and adds nothing; an interrupted run resu
 
 The mix of statuses follows the services' real proportions (most cases closed and archived);
 unlinked documents (1 %) and possible duplicates (1 %) fall on every service, the measured one
-included, and one case of the measured service has 300 documents."""
+included, and one case of the measured service has 300 documents.
+
+The measured service also has a page block: PAGE_BLOCK cases and PAGE_BLOCK_DOCUMENTS
+documents beyond the generated ones, the same at every volume, that give each of its lists at
+least a page of rows (My Cases, the three lists of Cases Requiring Action, the Waiting list,
+Closed without closure summary, Archived – Declined, Documents with No Thrive ID, Possible
+duplicates). Without it a 20,000-case database showed 1 to 22 rows on those lists where
+1,000,000 cases show 50, and `make bench-growth` compared a short page with a full one."""
 
 import time
 from datetime import date
@@ -32,6 +39,14 @@ PEOPLE = 2_000
 DOCUMENTS_PER_CASE = 5
 BUSY_CASE_DOCUMENTS = 300
 CHUNK = 250_000
+# The page block: BLOCK_ROWS cases of each kind (a position in MIX; the open and closed ones
+# have the service's first worker, the closed ones no closure summary, the accepted ones
+# awaiting a worker are on the waiting list), then BLOCK_ROWS unlinked documents and
+# BLOCK_ROWS documents sharing fingerprints in pairs.
+BLOCK_ROWS = 60
+BLOCK_KINDS = (3, 5, 4, 6, 2, 1)  # open, awaiting decision, awaiting worker, pending, closed, declined
+PAGE_BLOCK = BLOCK_ROWS * len(BLOCK_KINDS)
+PAGE_BLOCK_DOCUMENTS = BLOCK_ROWS * 2
 
 # (status, progressing, archived, share of cases)
 MIX = [
@@ -56,6 +71,7 @@ def ensure_volumes(cases: int, out=print) -> None:
         _lookup_tables(cursor, services)
         _load(cursor, "cases_case", cases, _insert_cases, out)
         _load(cursor, "documents_document", cases * DOCUMENTS_PER_CASE, _insert_documents, out)
+        _page_block(cursor, cases, out)
         cursor.execute("SET session_replication_role = DEFAULT")
         _fill_document_counts(cursor, out)
 
@@ -238,25 +254,39 @@ def _search_key_table(cursor):
     cursor.execute("ANALYZE bench_search_key")
 
 
-def _insert_cases(cursor, start, end, _target):
+def _insert_cases(cursor, start, end, generated):
     """Case n belongs to service n % 100; the random draws are seeded by n, so a rebuilt
-    database holds the same cases."""
+    database holds the same cases. Cases beyond the `generated` ones are the page block."""
     _search_key_table(cursor)
     cursor.execute(
         """
-        WITH g AS (
-            SELECT n, r[1] AS r_mix, r[2] AS r_age, r[3] AS r_decide, r[4] AS r_worker,
-                   r[5] AS r_wait, r[6] AS r_contact, r[7] AS r_dob, r[8] AS r_arch,
-                   r[9] AS r_mod, r[10] AS r_summary, r[11] AS r_name, r[12] AS r_first
+        WITH drawn AS (
+            SELECT n, r, CASE WHEN n > %(generated)s THEN
+                       (%(kinds)s::int[])[(n - %(generated)s - 1) / %(block_rows)s + 1]
+                   END AS block_kind
             FROM generate_series(%(start)s::bigint, %(end)s::bigint) n,
                  LATERAL (SELECT array_agg(
                      ('x' || substr(md5(n::text || ':' || k), 1, 8))::bit(32)::bigint
                      / 4294967296.0) AS r FROM generate_series(1, 12) k) draws
+        ), g AS (
+            -- A page block case (block_kind set) is of its kind, with the first worker, on
+            -- the waiting list if it can be, and closed without a summary.
+            SELECT n, block_kind,
+                   coalesce((SELECT upto - 0.001 FROM bench_mix WHERE k = block_kind), r[1])
+                       AS r_mix,
+                   r[2] AS r_age, r[3] AS r_decide,
+                   CASE WHEN block_kind IS NULL THEN r[4] ELSE 0 END AS r_worker,
+                   CASE WHEN block_kind IS NULL THEN r[5] ELSE 0 END AS r_wait,
+                   r[6] AS r_contact, r[7] AS r_dob, r[8] AS r_arch, r[9] AS r_mod,
+                   CASE WHEN block_kind IS NULL THEN r[10] ELSE 0 END AS r_summary,
+                   r[11] AS r_name, r[12] AS r_first
+            FROM drawn
         ), c AS (
             SELECT g.*, s.*, m.status, m.progressing, m.archived,
                    current_date - floor(r_age * 5 * 365)::int AS referred
             FROM g
-            JOIN bench_service s ON s.idx = g.n %% %(services)s
+            JOIN bench_service s
+              ON s.idx = CASE WHEN g.block_kind IS NULL THEN g.n %% %(services)s ELSE 0 END
             JOIN LATERAL (SELECT * FROM bench_mix WHERE upto > g.r_mix ORDER BY k LIMIT 1) m
               ON true
         ), d AS (
@@ -309,7 +339,65 @@ def _insert_cases(cursor, start, end, _target):
           ON nk.first = floor(r_first * 500)::int AND nk.family = floor(r_name * 500)::int
         JOIN bench_search_key pk ON pk.postcode = (n / 7) %% 500
         """,
-        {"start": start, "end": end, "services": SERVICES},
+        {
+            "start": start,
+            "end": end,
+            "services": SERVICES,
+            "generated": generated,
+            "kinds": list(BLOCK_KINDS),
+            "block_rows": BLOCK_ROWS,
+        },
+    )
+
+
+def _page_block(cursor, cases, out):
+    """The measured service's page block (see the module's docstring), added once: cases
+    numbered after the generated ones, and their documents after the generated documents."""
+    cursor.execute("SELECT count(*) FROM cases_case WHERE id > %s", [cases])
+    if cursor.fetchone()[0] >= PAGE_BLOCK:
+        return
+    started = time.perf_counter()
+    documents = cases * DOCUMENTS_PER_CASE
+    with transaction.atomic():
+        cursor.execute("DELETE FROM documents_document WHERE id > %s", [documents])
+        cursor.execute("DELETE FROM cases_case WHERE id > %s", [cases])
+        _insert_cases(cursor, cases + 1, cases + PAGE_BLOCK, cases)
+        cursor.execute(
+            """
+            INSERT INTO documents_document (
+                id, title, name, kind, content_type, size, sha256, created_at, modified_at,
+                deleted_at, case_id, created_by_id, deleted_by_id, modified_by_id, service_id,
+                current_version_id)
+            SELECT
+                n, 'Document ' || n, c.thrive_id || '-Document' || n || '.pdf', 'pdf',
+                'application/pdf', 1000 + n %% 50000,
+                CASE WHEN b < %(rows)s THEN lpad(to_hex(n), 64, '0')
+                     ELSE 'b' || lpad(to_hex((b - %(rows)s) / 2), 63, '0') END,
+                at, at, NULL, CASE WHEN b < %(rows)s THEN NULL ELSE c.id END,
+                coalesce(c.worker_id, c.modified_by_id), NULL,
+                coalesce(c.worker_id, c.modified_by_id), c.service_id, NULL
+            FROM generate_series(%(first)s::bigint, %(last)s::bigint) n
+            CROSS JOIN LATERAL (SELECT n - %(first)s AS b) position
+            JOIN cases_case c ON c.id = %(cases)s + 1 + b
+            CROSS JOIN LATERAL (SELECT now() - make_interval(hours => b::int) AS at) t
+            """,
+            {
+                "rows": BLOCK_ROWS,
+                "first": documents + 1,
+                "last": documents + PAGE_BLOCK_DOCUMENTS,
+                "cases": cases,
+            },
+        )
+        for table, last in (
+            ("cases_case", cases + PAGE_BLOCK),
+            ("documents_document", documents + PAGE_BLOCK_DOCUMENTS),
+        ):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {last})"  # noqa: S608
+            )
+    out(
+        f"Page block: {PAGE_BLOCK} cases and {PAGE_BLOCK_DOCUMENTS} documents"
+        f" in {time.perf_counter() - started:.1f} s."
     )
 
 
