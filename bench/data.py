@@ -33,6 +33,7 @@ from thrive.models import (
     Service,
     User,
 )
+from thrive.search.words import fill_sql
 
 SERVICES = 100
 PEOPLE = 2_000
@@ -44,7 +45,8 @@ CHUNK = 250_000
 # awaiting a worker are on the waiting list), then BLOCK_ROWS unlinked documents and
 # BLOCK_ROWS documents sharing fingerprints in pairs.
 BLOCK_ROWS = 60
-BLOCK_KINDS = (3, 5, 4, 6, 2, 1)  # open, awaiting decision, awaiting worker, pending, closed, declined
+# open, awaiting decision, awaiting worker, pending, closed, declined and archived
+BLOCK_KINDS = (3, 5, 4, 6, 2, 1)
 PAGE_BLOCK = BLOCK_ROWS * len(BLOCK_KINDS)
 PAGE_BLOCK_DOCUMENTS = BLOCK_ROWS * 2
 
@@ -73,6 +75,9 @@ def ensure_volumes(cases: int, out=print) -> None:
         _load(cursor, "documents_document", cases * DOCUMENTS_PER_CASE, _insert_documents, out)
         _page_block(cursor, cases, out)
         cursor.execute("SET session_replication_role = DEFAULT")
+        # The cases' words, which the trigger adds as each is written, added in one go for the
+        # rows just loaded with the triggers off (thrive/search/words.py).
+        cursor.execute(fill_sql("cases_case"))
         _fill_document_counts(cursor, out)
 
 

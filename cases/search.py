@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet, When
 from django.urls import reverse
 
 from thrive.models import Role
-from thrive.search import Result, Searcher, highlight, mark, match_names
+from thrive.search import Result, Searcher, highlight, mark, match_names, words
 from thrive.search.text import SearchTerms, fold, postcode_key, soundex
 
 from .models import Case, normalise_thrive_id
@@ -126,19 +126,15 @@ def possibly_known(
     last = fold(child_last_name).split()
     if not first or not last:
         return []
-    close_name = Q(search_sounds__contains=f" {soundex(first[0])} ") & Q(
-        search_sounds__contains=f" {soundex(last[-1])} "
-    )
-    same_name = Q(search_names__contains=f" {first[0]} ") & Q(
-        search_names__contains=f" {last[-1]} "
-    )
+    close_name = words.has_sounds(soundex(first[0]), soundex(last[-1]))
+    same_name = words.has_words(first[0], last[-1])
     match = Q(pk__in=[])
     if child_date_of_birth:
         match |= close_name & Q(child_date_of_birth=child_date_of_birth)
     if postcode:
         match |= same_name & Q(search_postcode=postcode_key(postcode))
     return list(
-        Case.objects.visible_to(officer)
+        words.with_words(Case.objects.visible_to(officer))
         .filter(match)
         .select_related("service")
         .order_by("-date_referred", "-pk")[:limit]

@@ -622,3 +622,18 @@ class SubjectAccessRequest(models.Model):
             and self.expires_at is not None
             and self.expires_at > timezone.now()
         )
+
+
+class SearchWord(models.Model):
+    """A word some record's name holds (its `search_names`), kept on PostgreSQL by the
+    database itself: a trigger on each table that stores search names adds the words of every
+    name written, however it is written (thrive/search/words.py). The search box looks a
+    name's start, or a word close to it by trigrams, up here (a few thousand words, however
+    many records), then finds the records holding one of those words through each table's
+    index of its words. A word is not linked to any record: one no record holds any more (a
+    name corrected) stays and finds nothing. Unused on SQLite, which scans."""
+
+    word = models.CharField(max_length=700, primary_key=True)
+
+    def __str__(self):
+        return self.word

@@ -9,11 +9,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from . import words
 from .text import SearchTerms, fold, parse, soundex
 
 __all__ = [
@@ -74,19 +74,20 @@ def match_names(queryset, names: list[str]):
     """Filter a queryset of a model that keeps `search_names` and `search_sounds` (see
     `text.name_keys`) to the rows matching every name, scored: a whole word 4, a word's start
     3, a word that sounds the same (Soundex) 2, and on PostgreSQL a word close by trigrams
-    (`Smiht`) 1. Returns the queryset and the score expression."""
+    (`Smiht`) 1. Returns the queryset and the score expression. The rows are found through
+    their words (`words.py`); the score is worked out on the rows found."""
+    queryset = words.with_words(queryset)
     score = Value(0, output_field=IntegerField())
     for name in names:
-        starts = Q(search_names__contains=f" {name}")
-        sounds = Q(search_sounds__contains=f" {soundex(name)} ")
-        condition = starts | sounds
-        if connection.vendor == "postgresql":
-            condition |= Q(search_names__trigram_word_similar=name)
+        code = soundex(name)
+        condition = words.has_word_like(name)
+        if code:
+            condition |= words.has_sounds(code)
         queryset = queryset.filter(condition)
         score = score + Case(
             When(search_names__contains=f" {name} ", then=Value(4)),
-            When(starts, then=Value(3)),
-            When(sounds, then=Value(2)),
+            When(search_names__contains=f" {name}", then=Value(3)),
+            When(search_sounds__contains=f" {code} ", then=Value(2)),
             default=Value(1),
             output_field=IntegerField(),
         )
