@@ -16,7 +16,8 @@ RUNS = int(os.environ.get("BENCH_RUNS", "30"))
 SQL_RUNS = int(os.environ.get("BENCH_SQL_RUNS", "5"))
 P95_TARGET_MS = 150
 RATIO_TARGET = 2.0
-DOWNLOAD_ROWS_TARGET = 100_000  # rows a second
+DOWNLOAD_ROWS_TARGET = 100_000  # rows a second, of CSV
+XLSX_PEAK_MB = 16  # written in constant memory: the request's peak, whatever the rows
 
 
 class _RolledBack(Exception):
@@ -72,10 +73,14 @@ def report(cases: int, only: str = "") -> None:
             rate = result["rows"] / (beyond / 1000)
             own = max(beyond - (result["sql"] - empty["sql"]), 0.001)
             own_rate = result["rows"] / (own / 1000)
-            ok = rate >= DOWNLOAD_ROWS_TARGET
+            # CSV is judged by its rate; XLSX (XlsxWriter, a cell at a time) by its memory.
+            if page.url().endswith("csv"):
+                ok = rate >= DOWNLOAD_ROWS_TARGET
+            else:
+                ok = result["peak_mb"] <= XLSX_PEAK_MB
             verdict = (
                 f"{result['rows']:,} rows, {rate:,.0f} rows/s"
-                f" ({own_rate:,.0f} rows/s beyond its SQL)"
+                f" ({own_rate:,.0f} rows/s beyond its SQL), peak {result['peak_mb']:.1f} MB"
             )
         elif page.target_ms:
             ok = result["p50"] <= page.target_ms
@@ -97,7 +102,9 @@ def report(cases: int, only: str = "") -> None:
     print(
         f"Targets: p95 <= {P95_TARGET_MS} ms and p50 <= {RATIO_TARGET}x its floor (the empty"
         " signed-in page plus the page's own SQL beyond the empty page's, timed by PostgreSQL);"
-        f" downloads >= {DOWNLOAD_ROWS_TARGET:,} rows a second. {missed} missed."
+        f" CSV downloads >= {DOWNLOAD_ROWS_TARGET:,} rows a second, XLSX within"
+        f" {XLSX_PEAK_MB} MB of memory (constant: tests/thrive/test_xlsx_memory.py)."
+        f" {missed} missed."
     )
     if os.environ.get("BENCH_JSON"):  # for `python -m bench growth` (bench/growth.py)
         import json
@@ -129,6 +136,8 @@ def measure_url(user, url: str, *, download: bool = False, data: dict | None = N
         started = time.perf_counter()
         get()
         timings.append((time.perf_counter() - started) * 1000)
+    # Before the queries are captured: each request starts by clearing connection.queries.
+    peak = _peak_memory(get) if download else 0
     with CaptureQueriesContext(connection) as queries:
         get()
     timings.sort()
@@ -143,7 +152,22 @@ def measure_url(user, url: str, *, download: bool = False, data: dict | None = N
         "queries": len(queries.captured_queries),
         "sql": sql_time([q["sql"] for q in queries.captured_queries]),
         "rows": rows,
+        "peak_mb": peak / 1024 / 1024,
     }
+
+
+def _peak_memory(get) -> int:
+    """Bytes Python allocated at most while one request was answered (tracemalloc), beyond
+    what it held before: a download streamed in constant memory keeps this flat."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        baseline = tracemalloc.get_traced_memory()[0]
+        get()
+        return tracemalloc.get_traced_memory()[1] - baseline
+    finally:
+        tracemalloc.stop()
 
 
 def _xlsx_rows(body: bytes) -> int:
