@@ -110,6 +110,20 @@ PAGES = [
     Page("Report: Documents by case", report("documents-by-case"), manager),
     Page("Report: Documents by case, page 20", report("documents-by-case", "?page=20"), manager),
     Page("Report: Possible duplicate documents", report("possible-duplicates"), manager),
+    Page(
+        "Report: Documents by case, by Thrive ID",
+        report("documents-by-case", "?sort=thrive_id"),
+        manager,
+    ),
+    Page(
+        "Report: Documents by case, by family name",
+        report("documents-by-case", "?sort=family"),
+        manager,
+    ),
+    # An EHPS officer sees the documents of their district's cases (not yet kept counts: #16).
+    Page("Report: Latest Documents Uploaded (EHPS)", report("latest-documents"), officer),
+    Page("Report: Documents by case (EHPS)", report("documents-by-case"), officer),
+    Page("Report: Possible duplicate documents (EHPS)", report("possible-duplicates"), officer),
     Page("Print PDF (50-row form)", pdf_url, clinician, target_ms=150),
     Page(
         "Download: EHPS district referrals CSV",

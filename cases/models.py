@@ -327,6 +327,10 @@ class Case(models.Model):
             ),
             # The Name of worker choices: a loose index scan (CaseQuerySet.workers_of_services).
             models.Index(fields=["service", "worker"], name="case_service_workers"),
+            # Documents by case in Thrive ID or family name order, archived cases included
+            # (documents.reports.CasesByDocuments walks a service's cases in that order).
+            models.Index(fields=["service", "thrive_id"], name="case_service_thrive_id"),
+            models.Index(fields=["service", "family_names", "id"], name="case_service_families"),
             # The EHPS officers' Name of worker choices (workers_of_districts).
             models.Index(fields=["district", "worker"], name="case_district_workers"),
             models.Index(

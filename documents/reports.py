@@ -179,29 +179,24 @@ def no_thrive_id(request):
 
 class CasesByDocuments:
     """Documents by case as a sortable, sliceable list for the one list mechanism, read from
-    the counts kept with every change (CaseDocumentCount): a page of count rows in the order
-    asked (from an index alone, in order), then only that page's cases, by primary key. (A
-    join of cases to their counts left PostgreSQL free to hash-join every case of the table
-    before the LIMIT; grouping the service's documents, as before, grew with the service.)"""
+    the counts kept with every change (CaseDocumentCount). Sorted by a count column, a page
+    of count rows in the order asked (from an index alone, in order), then only that page's
+    cases, by primary key. Sorted by a case's column (Thrive ID, family name), a page of the
+    person's cases that have documents, in that order (from an index of the service's cases in
+    that order, probing each case's count row), then that page's counts. (A join of cases to
+    their counts left PostgreSQL free to hash-join every case of the service, or walk every
+    case of the county in Thrive ID order, before the LIMIT: 100 ms at 1,000,000 cases.)"""
 
-    ORDER = {
-        "n": "documents",
-        "latest": "latest_upload",
-        "thrive_id": "case__thrive_id",
-        "family_names": "case__family_names",
-        "pk": "case_id",
-    }
+    COUNT_ORDER = {"n": "documents", "latest": "latest_upload", "pk": "case_id"}
+    CASE_ORDER = {"thrive_id": "thrive_id", "family_names": "family_names", "pk": "pk"}
 
-    def __init__(self, counts, order=("-documents", "-case_id")):
+    def __init__(self, counts, cases, order=("-n", "-pk")):
         self.counts = counts
+        self.cases = cases
         self.order = order
 
     def order_by(self, *fields):
-        mapped = []
-        for field in fields:
-            descending = field.startswith("-")
-            mapped.append(("-" if descending else "") + self.ORDER[field.lstrip("-")])
-        return CasesByDocuments(self.counts, tuple(mapped))
+        return CasesByDocuments(self.counts, self.cases, fields)
 
     def select_related(self, *_):
         return self
@@ -212,18 +207,33 @@ class CasesByDocuments:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        keys = list(
-            self.counts.order_by(*self.order)[index].values_list(
-                "case_id", "documents", "latest_upload"
+        if self.order[0].lstrip("-") in self.COUNT_ORDER:
+            keys = list(
+                self.counts.order_by(*self._mapped(self.COUNT_ORDER))[index].values_list(
+                    "case_id", "documents", "latest_upload"
+                )
             )
-        )
-        cases = Case.objects.in_bulk([case_id for case_id, _, _ in keys])
-        rows = []
-        for case_id, n, latest in keys:
-            case = cases[case_id]
-            case.n, case.latest = n, latest
-            rows.append(case)
-        return rows
+            cases = Case.objects.in_bulk([case_id for case_id, _, _ in keys])
+            page = [cases[case_id] for case_id, _, _ in keys]
+        else:
+            with_documents = CaseDocumentCount.objects.filter(case=OuterRef("pk"))
+            page = list(
+                self.cases.filter(Exists(with_documents)).order_by(*self._mapped(self.CASE_ORDER))[
+                    index
+                ]
+            )
+            counted = CaseDocumentCount.objects.filter(case__in=[case.pk for case in page])
+            keys = counted.values_list("case_id", "documents", "latest_upload")
+        counts = {case_id: (n, latest) for case_id, n, latest in keys}
+        for case in page:
+            case.n, case.latest = counts.get(case.pk, (0, None))  # binned meanwhile: none
+        return page
+
+    def _mapped(self, names: dict) -> list[str]:
+        return [
+            ("-" if field.startswith("-") else "") + names[field.lstrip("-")]
+            for field in self.order
+        ]
 
     def iterator(self, chunk_size: int = 2000):
         start = 0
@@ -251,7 +261,7 @@ def documents_by_case(request):
             Column("n", "Documents", lambda c: c.n, "n", numeric=True),
             Column("latest", "Latest upload", lambda c: c.latest, "latest"),
         ],
-        queryset=CasesByDocuments(counts),
+        queryset=CasesByDocuments(counts, managed_cases(user)),
         default_sort="-n",
         empty="No case has documents.",
         count=_managed_total(user, "cases"),

@@ -118,3 +118,29 @@ def test_latest_documents_are_counted_from_the_services_total(client, case, mana
 
     assert "Count: 51" in page
     assert not [sql for sql in _document_queries(queries) if "COUNT(" in sql.upper()]
+
+
+def test_documents_by_case_by_family_name_pages_through_the_cases_with_documents(
+    client, ashford, officer, manager, django_assert_num_queries
+):
+    families = ["Young", "Adams", "Moss", "Baker", "Khan"]
+    cases = [make_case(ashford, referred_by=officer, family_names=name) for name in families]
+    for case in cases:
+        make_document(case)
+    make_case(ashford, referred_by=officer, family_names="Able")  # no documents: not listed
+    archived = cases[2]
+    archived.archived_at = archived.created_at
+    archived.save()  # an archived case's documents still count
+    client.force_login(manager)
+    _page(client)
+
+    # The session, the person, the page of cases in order and that page's counts (all fit on
+    # one page, so nothing is counted): as many as the most-documents order.
+    with django_assert_num_queries(session_queries() + 3):
+        first = _page(client, sort="family").content.decode()
+    backwards = _page(client, sort="-family").content.decode()
+
+    assert "Count: 5" in first and "Able" not in first
+    ordered = sorted(families)
+    positions = [backwards.index(f">{name}<") for name in reversed(ordered)]
+    assert positions == sorted(positions)
