@@ -144,3 +144,20 @@ def test_documents_by_case_by_family_name_pages_through_the_cases_with_documents
     ordered = sorted(families)
     positions = [backwards.index(f">{name}<") for name in reversed(ordered)]
     assert positions == sorted(positions)
+
+
+def test_an_ehps_officer_has_no_documents_without_a_thrive_id_and_nothing_is_read(
+    client, ashford, officer, manager
+):
+    make_document(None, service=ashford)  # unlinked: the service's managers' to fix
+    client.force_login(officer)
+    url = reverse("cases:report", args=["no-thrive-id"])
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+
+    assert "Every document has a Thrive ID." in page
+    assert _document_queries(queries) == []
+    client.force_login(manager)
+    assert "Every document has a Thrive ID." not in client.get(url).content.decode()
