@@ -164,10 +164,10 @@ def managed_filter(request, cases) -> "CaseListFilter":
         return CaseListFilter(
             request.GET or None, cases=cases, services=user.service_ids(Role.SERVICE_MANAGER)
         )
-    return CaseListFilter(request.GET or None, cases=cases, districts=_only_districts(user))
+    return CaseListFilter(request.GET or None, cases=cases, districts=only_districts(user))
 
 
-def _only_districts(user) -> list[str] | None:
+def only_districts(user) -> list[str] | None:
     """An EHPS officer's districts when they are all the officer sees (no worker's cases of
     their own elsewhere), else None."""
     if user.has_role(Role.EHPS_OFFICER) and not user.has_role(Role.SERVICE_WORKER):
@@ -351,7 +351,7 @@ def ehps_area(request):
     mine = request.GET.get("mine") == "1"
     listed = cases.active().filter(referred_by=request.user) if mine else cases.active()
     filters = CaseListFilter(
-        request.GET or None, cases=listed, districts=None if mine else _only_districts(request.user)
+        request.GET or None, cases=listed, districts=None if mine else only_districts(request.user)
     )
     tables = [
         case_table(

@@ -1,7 +1,8 @@
 """Counts of a service's documents kept with every change, so that the managers' document
 reports read a page of rows and a stored count instead of every document of the service:
 per case (live documents and the latest upload: Documents by case), per fingerprint on more
-than one case (Possible duplicate documents), and per service (the page counts).
+than one case (Possible duplicate documents), per service (the page counts) and per district
+(an EHPS officer's page counts, moved with the cases' rows).
 
 Every change to the live documents (documents/services.py: upload, new version, Edit
 Properties, bin, restore) calls `recount` in its own transaction, after the change. It locks
@@ -21,7 +22,13 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 
-from .models import CaseDocumentCount, Document, PossibleDuplicate, ServiceDocumentCount
+from .models import (
+    CaseDocumentCount,
+    DistrictDocumentCount,
+    Document,
+    PossibleDuplicate,
+    ServiceDocumentCount,
+)
 
 
 @transaction.atomic(savepoint=False)
@@ -47,34 +54,76 @@ def recount(
 
 
 def _recount_cases(service_id: int, cases: set[int]) -> int:
-    """Recompute the cases' rows; the change in the number of cases with live documents."""
+    """Recompute the cases' rows and move their districts' totals by the difference; the
+    change in the number of the service's cases with live documents."""
     if not cases:
         return 0
-    before = set(CaseDocumentCount.objects.filter(case__in=cases).values_list("case_id", flat=True))
+    before = {
+        case_id: (district, n)
+        for case_id, district, n in CaseDocumentCount.objects.filter(case__in=cases).values_list(
+            "case_id", "district", "documents"
+        )
+    }
     now = {
-        case_id: (n, latest)
-        for case_id, n, latest in Document.objects.live()
+        case_id: (district, n, latest)
+        for case_id, district, n, latest in Document.objects.live()
         .filter(case__in=cases)
         .order_by()
-        .values("case_id")
+        .values("case_id", "case__district")
         .annotate(n=Count("*"), latest=Max("created_at"))
-        .values_list("case_id", "n", "latest")
+        .values_list("case_id", "case__district", "n", "latest")
     }
-    if before - now.keys():
-        CaseDocumentCount.objects.filter(case__in=before - now.keys()).delete()
+    if before.keys() - now.keys():
+        CaseDocumentCount.objects.filter(case__in=before.keys() - now.keys()).delete()
     if now:
         CaseDocumentCount.objects.bulk_create(
             [
                 CaseDocumentCount(
-                    case_id=case_id, service_id=service_id, documents=n, latest_upload=latest
+                    case_id=case_id,
+                    service_id=service_id,
+                    district=district,
+                    documents=n,
+                    latest_upload=latest,
                 )
-                for case_id, (n, latest) in now.items()
+                for case_id, (district, n, latest) in now.items()
             ],
             update_conflicts=True,
             unique_fields=["case"],
-            update_fields=["service", "documents", "latest_upload"],
+            update_fields=["service", "district", "documents", "latest_upload"],
         )
+    moved: dict[str, list[int]] = {}
+    for district, n in before.values():
+        totals = moved.setdefault(district, [0, 0])
+        totals[0] -= n
+        totals[1] -= 1
+    for district, n, _ in now.values():
+        totals = moved.setdefault(district, [0, 0])
+        totals[0] += n
+        totals[1] += 1
+    _move_district_totals(moved)
     return len(now) - len(before)
+
+
+def _move_district_totals(moved: dict[str, list[int]]) -> None:
+    """Add (documents, cases) to each district's totals, its row made (empty) the first time:
+    in the districts' order, so that two services' changes in one district wait for each other
+    and never deadlock. (A district's row is shared by its services; each service's changes
+    are already one at a time under its own row's lock.)"""
+    with connection.cursor() as cursor:
+        for district in sorted(moved):
+            documents, cases = moved[district]
+            if not (documents or cases):
+                continue
+            cursor.execute(
+                "INSERT INTO documents_districtdocumentcount (district, documents, cases)"
+                " VALUES (%s, 0, 0) ON CONFLICT (district) DO NOTHING",
+                [district],
+            )
+            cursor.execute(
+                "UPDATE documents_districtdocumentcount"
+                " SET documents = documents + %s, cases = cases + %s WHERE district = %s",
+                [documents, cases, district],
+            )
 
 
 def _recount_fingerprints(service_id: int, fingerprints: set[str]) -> int:
@@ -113,11 +162,19 @@ def service_total(services: list[int], total: str) -> int:
     return totals.aggregate(n=Sum(total))["n"] or 0
 
 
+def district_total(districts: list[str], total: str) -> int:
+    """One of the districts' totals ("documents" or "cases"), summed: the count of an EHPS
+    officer's report over their districts."""
+    totals = DistrictDocumentCount.objects.filter(district__in=districts)
+    return totals.aggregate(n=Sum(total))["n"] or 0
+
+
 # --- From scratch: the migration's fill, bench/data.py's bulk build, the check ----------------
 
 _CASES = """
-    SELECT case_id, service_id, count(*), max(created_at) FROM documents_document
-    WHERE deleted_at IS NULL AND case_id IS NOT NULL GROUP BY case_id, service_id
+    SELECT d.case_id, d.service_id, c.district, count(*), max(d.created_at)
+    FROM documents_document d JOIN cases_case c ON c.id = d.case_id
+    WHERE d.deleted_at IS NULL GROUP BY d.case_id, d.service_id, c.district
 """
 _FINGERPRINTS = """
     SELECT service_id, sha256, count(DISTINCT case_id) FROM documents_document
@@ -133,8 +190,16 @@ _SERVICES = """
          WHERE p.service_id = s.id)
     FROM thrive_service s
 """
+_DISTRICTS = """
+    SELECT c.district, count(*), count(DISTINCT d.case_id)
+    FROM documents_document d JOIN cases_case c ON c.id = d.case_id
+    WHERE d.deleted_at IS NULL GROUP BY c.district
+"""
 TABLES = {
-    "documents_casedocumentcount (case_id, service_id, documents, latest_upload)": _CASES,
+    "documents_casedocumentcount (case_id, service_id, district, documents, latest_upload)": (
+        _CASES
+    ),
+    "documents_districtdocumentcount (district, documents, cases)": _DISTRICTS,
     "documents_possibleduplicate (service_id, sha256, cases)": _FINGERPRINTS,
     "documents_servicedocumentcount (service_id, documents, cases, duplicates)": _SERVICES,
 }
@@ -164,7 +229,8 @@ def differences() -> list[str]:
             stored = {_plain(row) for row in cursor.fetchall()}
             cursor.execute(select)
             computed = {_plain(row) for row in cursor.fetchall()}
-            if name == "documents_servicedocumentcount":  # a missing row counts nothing
+            if name in ("documents_servicedocumentcount", "documents_districtdocumentcount"):
+                # a missing row counts nothing
                 stored = {row for row in stored if any(row[1:])}
                 computed = {row for row in computed if any(row[1:])}
             found += [f"{name}: stored {row}, not counted" for row in sorted(stored - computed)]

@@ -230,6 +230,9 @@ class CaseDocumentCount(models.Model):
     )
     # Indexed by the indexes below, which lead with it.
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # The case's district (an EHPS officer's reports read by it): set at referral from the
+    # service's and never changed, so a row's district is its case's.
+    district = models.CharField(max_length=30, blank=True)
     documents = models.PositiveIntegerField()
     latest_upload = models.DateTimeField()
 
@@ -246,6 +249,17 @@ class CaseDocumentCount(models.Model):
                 fields=["service", "latest_upload", "case"],
                 include=["documents"],
                 name="case_count_by_latest",
+            ),
+            # The same for an EHPS officer's district.
+            models.Index(
+                fields=["district", "documents", "case"],
+                include=["latest_upload"],
+                name="case_count_district_documents",
+            ),
+            models.Index(
+                fields=["district", "latest_upload", "case"],
+                include=["documents"],
+                name="case_count_district_latest",
             ),
         ]
 
@@ -286,3 +300,16 @@ class ServiceDocumentCount(models.Model):
 
     def __str__(self):
         return f"service {self.service_id}: {self.documents} document(s)"
+
+
+class DistrictDocumentCount(models.Model):
+    """A district's totals, for an EHPS officer's reports' page counts: the live documents on
+    its cases (Latest Documents Uploaded) and its cases with live documents (Documents by
+    case). Moved with the cases' rows by documents/counts.py."""
+
+    district = models.CharField(max_length=30, primary_key=True)
+    documents = models.PositiveIntegerField(default=0)
+    cases = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.district}: {self.documents} document(s)"

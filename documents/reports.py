@@ -4,14 +4,17 @@ the bin. Registered into cases.reports.REPORTS (see DocumentsConfig.ready), so t
 the same Reports index."""
 
 import functools
+from datetime import UTC, datetime
 from urllib.parse import quote
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from cases.models import Case
-from cases.reports import FAMILY, THRIVE_ID, case_link, managed_cases
+from cases.reports import FAMILY, THRIVE_ID, case_link, managed_cases, only_districts
 from thrive.models import Role
+from thrive.ui.lists import PAGE_SIZE
 from thrive.ui.tables import (
     Cells,
     Column,
@@ -23,7 +26,7 @@ from thrive.ui.tables import (
     row_url,
 )
 
-from .counts import service_total
+from .counts import district_total, service_total
 from .models import CaseDocumentCount, Document, PossibleDuplicate
 
 
@@ -105,6 +108,10 @@ def managed_documents(user):
         documents = Document.objects.live().filter(
             service__in=user.service_ids(Role.SERVICE_MANAGER)
         )
+    elif districts := only_districts(user):
+        # An EHPS officer's: the documents of their districts' cases, as a join (what
+        # Document.visible_to gives them) rather than `case_id IN (every case of the district)`.
+        documents = Document.objects.live().filter(case__district__in=districts)
     else:
         documents = Document.objects.visible_to(user).live()
     # Related rows are fetched for the page shown only, not joined before the LIMIT.
@@ -112,12 +119,30 @@ def managed_documents(user):
 
 
 def _managed_total(user, total: str):
-    """A manager's services' kept total (documents/counts.py), as the count of a report
-    over exactly managed_documents; None for EHPS officers, whose lists are counted."""
+    """The kept total (documents/counts.py) that counts a report over exactly
+    managed_documents: a manager's services', an EHPS officer's districts' ("documents" and
+    "cases"); None for anyone else, whose lists are counted."""
     services = user.service_ids(Role.SERVICE_MANAGER)
-    if not user.has_role(Role.SERVICE_MANAGER) or not services:
-        return None
-    return functools.partial(service_total, services, total)
+    if user.has_role(Role.SERVICE_MANAGER):
+        return functools.partial(service_total, services, total) if services else None
+    districts = only_districts(user)
+    if districts and total in ("documents", "cases"):
+        return functools.partial(district_total, districts, total)
+    return None
+
+
+def _latest_of_districts(documents, districts: list[str], upto: int):
+    """The district's documents that can be among its `upto` newest: those of the cases whose
+    latest upload is at least the `upto`-th newest case's (read from the kept counts' index,
+    `upto` rows). Each of the `upto` newest documents is on such a case: a document on a case
+    whose latest upload is older has `upto` newer documents (each of those cases' latest), so
+    is not among them. Newest first, a page costs what its cases' documents cost, not the
+    district's 450,000 documents at 1,000,000 cases."""
+    counts = CaseDocumentCount.objects.filter(district__in=districts)
+    nth = counts.order_by("-latest_upload").values("latest_upload")[upto - 1 : upto]
+    oldest = Coalesce(Subquery(nth), Value(datetime.min.replace(tzinfo=UTC)))
+    recent = counts.filter(latest_upload__gte=oldest).values("case_id")
+    return documents.filter(case__in=recent)
 
 
 def document_table(**kwargs) -> Table:
@@ -128,18 +153,33 @@ def document_table(**kwargs) -> Table:
 
 
 def latest_documents(request):
+    documents = managed_documents(request.user)
+    districts = only_districts(request.user)
+    # A page newest first (a download, or another order, takes every document).
+    a_page = request.GET.get("sort", "-created") == "-created" and "export" not in request.GET
+    if districts and a_page and not request.user.has_role(Role.SERVICE_MANAGER):
+        upto = _page_number(request) * PAGE_SIZE
+        documents = _latest_of_districts(documents, districts, upto)
     table = document_table(
         title="Latest Documents Uploaded",
         slug="latest-documents",
         description="The most recently uploaded documents first. If one is on the wrong case, "
         "open it and choose Edit Properties.",
         columns=[DOC_THRIVE_ID, NAME, TITLE, CREATED, UPLOADED_BY],
-        queryset=managed_documents(request.user),
+        queryset=documents,
         default_sort="-created",
         empty="No documents have been uploaded.",
         count=_managed_total(request.user, "documents"),
     )
     return render_table(request, table)
+
+
+def _page_number(request) -> int:
+    """The page asked for (the pager shows the last page for one past it)."""
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
 
 
 def _edit_link(request):
@@ -258,6 +298,9 @@ def documents_by_case(request):
         counts = CaseDocumentCount.objects.filter(
             service__in=user.service_ids(Role.SERVICE_MANAGER)
         )
+    elif districts := only_districts(user):
+        # A case's count row carries the case's district: an EHPS officer's, as values.
+        counts = CaseDocumentCount.objects.filter(district__in=districts)
     else:
         counts = CaseDocumentCount.objects.filter(case__in=managed_cases(user).values("pk"))
     table = Table(

@@ -161,3 +161,50 @@ def test_an_ehps_officer_has_no_documents_without_a_thrive_id_and_nothing_is_rea
     assert _document_queries(queries) == []
     client.force_login(manager)
     assert "Every document has a Thrive ID." not in client.get(url).content.decode()
+
+
+def _newest_first(page: str, documents) -> list:
+    """The documents the page lists, in the order it lists them."""
+    listed = [d for d in documents if f"-Document{d.title.split()[-1]}.pdf" in page]
+    return sorted(listed, key=lambda d: page.index(f"-Document{d.title.split()[-1]}.pdf"))
+
+
+def test_an_ehps_officers_latest_documents_are_their_districts_newest_page_by_page(
+    client, ashford, officer
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from thrive.models import District
+
+    from ...factories import ServiceFactory
+
+    start = timezone.now() - timedelta(days=100)
+    at = [start + timedelta(hours=n) for n in range(240)]
+    # 120 cases with one document each, every other hour, and one case with 30 documents in
+    # the hours between the oldest 30: page 2 holds some of the busy case's documents, whose
+    # case's latest upload is older than the first page's cases'.
+    singles = [make_case(ashford, referred_by=officer) for _ in range(120)]
+    documents = [make_document(case, created_at=at[2 * i]) for i, case in enumerate(singles)]
+    busy = make_case(ashford, referred_by=officer)
+    documents += [make_document(busy, created_at=at[2 * j + 1]) for j in range(30)]
+    elsewhere = make_case(ServiceFactory(district=District.CANTERBURY))
+    make_document(elsewhere, created_at=at[-1])  # the newest, but not the officer's
+    newest = sorted(documents, key=lambda d: d.created_at, reverse=True)
+    client.force_login(officer)
+    url = reverse("cases:report", args=["latest-documents"])
+
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url).content.decode()
+    read = _document_queries(queries)  # before the next request clears what was captured
+    second = client.get(url, {"page": 2}).content.decode()
+
+    assert "Count: 150" in first  # the district's kept total, not a count of its documents
+    assert read and not [sql for sql in read if "COUNT(" in sql.upper()]
+    assert _newest_first(first, documents) == newest[:50]
+    assert _newest_first(second, documents) == newest[50:100]
+    assert busy.thrive_id in second
+    download = client.get(url, {"export": "latest-documents", "format": "csv"})
+    lines = b"".join(download.streaming_content).decode().splitlines()
+    assert len(lines) == 1 + 150
