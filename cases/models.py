@@ -113,29 +113,30 @@ class CaseQuerySet(models.QuerySet):
         A loose index scan on case_service_workers: each step asks the index for the next
         worker after the last one found, so it costs a probe a worker (tens), not a read of
         every case of the service (tens of thousands at volume)."""
-        return self._loose_workers("service_id", [(s,) for s in services])
+        return self._loose("service_id", [(s,) for s in services], "worker_id")
 
-    def _loose_workers(self, column: str, keys: list[tuple]):
-        """The distinct workers of the cases whose `column` is one of `keys`, skipping through
-        an index that starts (column, worker_id)."""
+    def _loose(self, column: str, keys: list[tuple], distinct: str):
+        """The distinct values of `distinct` among the cases whose `column` is one of `keys`,
+        skipping through an index that starts (column, distinct)."""
         from django.db.models.expressions import RawSQL
 
         if not keys:
-            return self.none().values("worker")
+            return self.none().values("pk")
         table = connection.ops.quote_name(self.model._meta.db_table)
         column = connection.ops.quote_name(column)
+        distinct = connection.ops.quote_name(distinct)
         values = ", ".join(["(%s)"] * len(keys))
         sql = f"""
             WITH RECURSIVE keys(k) AS (VALUES {values}),
-            found(k, worker_id) AS (
-                SELECT keys.k, (SELECT min(c.worker_id) FROM {table} c WHERE c.{column} = keys.k)
+            found(k, v) AS (
+                SELECT keys.k, (SELECT min(c.{distinct}) FROM {table} c WHERE c.{column} = keys.k)
                 FROM keys
               UNION ALL
-                SELECT f.k, (SELECT min(c.worker_id) FROM {table} c
-                             WHERE c.{column} = f.k AND c.worker_id > f.worker_id)
-                FROM found f WHERE f.worker_id IS NOT NULL
+                SELECT f.k, (SELECT min(c.{distinct}) FROM {table} c
+                             WHERE c.{column} = f.k AND c.{distinct} > f.v)
+                FROM found f WHERE f.v IS NOT NULL
             )
-            SELECT worker_id FROM found WHERE worker_id IS NOT NULL
+            SELECT v FROM found WHERE v IS NOT NULL
         """  # noqa: S608 (table and column names from the models, values as parameters)
         return RawSQL(sql, [key for (key,) in keys])  # noqa: S611 (no text from outside in it)
 
@@ -143,7 +144,12 @@ class CaseQuerySet(models.QuerySet):
         """The ids of everyone who is the worker of a case of these districts, as a
         subquery: the same loose index scan as workers_of_services, on case_district_workers
         (a probe a worker: a district's hundreds, not its tens of thousands of cases)."""
-        return self._loose_workers("district", [(d,) for d in districts])
+        return self._loose("district", [(d,) for d in districts], "worker_id")
+
+    def services_of_districts(self, districts: list[str]):
+        """The ids of the services with a case in these districts, as a subquery: a loose
+        index scan on case_district_services (a probe a service)."""
+        return self._loose("district", [(d,) for d in districts], "service_id")
 
     def active(self):
         return self.filter(archived_at__isnull=True)
@@ -333,6 +339,7 @@ class Case(models.Model):
             models.Index(fields=["service", "family_names", "id"], name="case_service_families"),
             # The EHPS officers' Name of worker choices (workers_of_districts).
             models.Index(fields=["district", "worker"], name="case_district_workers"),
+            models.Index(fields=["district", "service"], name="case_district_services"),
             models.Index(
                 fields=["service", "closure_date", "id"],
                 condition=Q(status=Status.CLOSED, closure_summary=""),

@@ -332,6 +332,14 @@ def possible_duplicates(request):
         # One service (nearly always): its repeated fingerprints as a list to walk in order.
         repeated = PossibleDuplicate.objects.filter(service=services[0]).values("sha256")
         duplicates = documents.filter(sha256__in=repeated)
+    elif not services and (districts := only_districts(request.user)):
+        # An EHPS officer: the repeated fingerprints of the services with a case in their
+        # districts (found a probe a service), not of every service of the county.
+        here = Case.objects.services_of_districts(districts)
+        repeated = PossibleDuplicate.objects.filter(
+            service__in=here, service=OuterRef("service"), sha256=OuterRef("sha256")
+        )
+        duplicates = documents.filter(service__in=here).filter(Exists(repeated))
     else:
         repeated = PossibleDuplicate.objects.filter(
             service=OuterRef("service"), sha256=OuterRef("sha256")

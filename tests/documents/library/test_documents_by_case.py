@@ -208,3 +208,26 @@ def test_an_ehps_officers_latest_documents_are_their_districts_newest_page_by_pa
     download = client.get(url, {"export": "latest-documents", "format": "csv"})
     lines = b"".join(download.streaming_content).decode().splitlines()
     assert len(lines) == 1 + 150
+
+
+def test_an_ehps_officer_sees_the_possible_duplicates_on_their_districts_cases(
+    client, ashford, officer
+):
+    from thrive.models import District
+
+    from ...factories import ServiceFactory
+
+    first, second = (make_case(ashford, referred_by=officer) for _ in range(2))
+    make_document(first, content=b"same")
+    make_document(second, content=b"same")
+    canterbury = ServiceFactory(district=District.CANTERBURY)
+    there = [make_case(canterbury) for _ in range(2)]
+    for case in there:
+        make_document(case, content=b"theirs")
+    client.force_login(officer)
+
+    page = client.get(reverse("cases:report", args=["possible-duplicates"])).content.decode()
+
+    assert page.count("-010126-Document") == 2
+    assert first.thrive_id in page and second.thrive_id in page
+    assert not any(case.thrive_id in page for case in there)
