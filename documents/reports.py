@@ -131,6 +131,9 @@ def _managed_total(user, total: str):
     return None
 
 
+LATEST_BY_CASES = 10_000  # documents deep: beyond, the cases' ids would be a long list
+
+
 def _latest_of_districts(documents, districts: list[str], upto: int):
     """The district's documents that can be among its `upto` newest: those of the cases whose
     latest upload is at least the `upto`-th newest case's (read from the kept counts' index,
@@ -157,10 +160,16 @@ def document_table(**kwargs) -> Table:
 def latest_documents(request):
     documents = managed_documents(request.user)
     districts = only_districts(request.user)
-    # A page newest first (a download, or another order, takes every document).
+    # A page newest first, within the first 10,000 (a download, another order or a page
+    # deeper than that reads every document of the district).
+    upto = _page_number(request) * PAGE_SIZE
     a_page = request.GET.get("sort", "-created") == "-created" and "export" not in request.GET
-    if districts and a_page and not request.user.has_role(Role.SERVICE_MANAGER):
-        upto = _page_number(request) * PAGE_SIZE
+    if (
+        districts
+        and a_page
+        and upto <= LATEST_BY_CASES
+        and not request.user.has_role(Role.SERVICE_MANAGER)
+    ):
         documents = _latest_of_districts(documents, districts, upto)
     table = document_table(
         title="Latest Documents Uploaded",
