@@ -120,7 +120,7 @@ PAGES = [
         report("documents-by-case", "?sort=family"),
         manager,
     ),
-    # An EHPS officer sees the documents of their district's cases (not yet kept counts: #16).
+    # An EHPS officer's document reports: their district's cases' documents (district counts).
     Page("Report: Latest Documents Uploaded (EHPS)", report("latest-documents"), officer),
     Page("Report: Documents by case (EHPS)", report("documents-by-case"), officer),
     Page("Report: Possible duplicate documents (EHPS)", report("possible-duplicates"), officer),
