@@ -24,3 +24,14 @@ def add_indexes_concurrently(app_label: str, model_name: str, indexes: list):
             migrations.RunPython(each_index("add_index"), each_index("remove_index"))
         ],
     )
+
+
+def postgresql_only(statements: list[str]):
+    """A RunPython operation's function running `statements` on PostgreSQL, nothing elsewhere."""
+
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return run

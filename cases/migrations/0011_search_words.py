@@ -1,6 +1,7 @@
 from django.db import migrations
 
-from thrive.search.words import drop_table_sql, postgresql_only, table_sql
+from thrive.migration_operations import postgresql_only
+from thrive.search.words import drop_table_sql, table_sql
 
 # PostgreSQL: the cases' names and Soundex codes indexed as arrays of words, their words kept in
 # the vocabulary by a trigger (thrive/search/words.py), both built without locking out writes;

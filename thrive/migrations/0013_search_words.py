@@ -2,7 +2,8 @@
 
 from django.db import migrations, models
 
-from thrive.search.words import DROP_VOCABULARY_SQL, VOCABULARY_SQL, postgresql_only
+from thrive.migration_operations import postgresql_only
+from thrive.search.words import DROP_VOCABULARY_SQL, VOCABULARY_SQL
 
 
 class Migration(migrations.Migration):

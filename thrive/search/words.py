@@ -143,14 +143,3 @@ def drop_table_sql(table: str, prefix: str) -> list[str]:
         f"DROP INDEX CONCURRENTLY IF EXISTS {prefix}_search_name_words",
         f"DROP INDEX CONCURRENTLY IF EXISTS {prefix}_search_sound_words",
     ]
-
-
-def postgresql_only(statements: list[str]):
-    """A RunPython operation's function running `statements` on PostgreSQL, nothing elsewhere."""
-
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
