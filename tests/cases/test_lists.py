@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from cases.models import Case, Status
@@ -207,7 +208,7 @@ def test_closed_without_summary_names_the_worker_to_chase(
 
     page = client.get(reverse("cases:report", args=["closed-without-summary"]))
 
-    assert worker.full_name in page.text
+    assert escape(worker.full_name) in page.text
 
 
 def test_status_by_district_counts_and_draws_a_chart(client, ashford, officer, manager):

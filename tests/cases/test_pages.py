@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils.html import escape
 
 from cases import services
 from cases.models import Case, Status
@@ -160,7 +161,7 @@ def test_a_stale_save_shows_what_changed_and_keeps_the_input(client, open_case, 
     page = client.post(url("edit", open_case), data)
 
     assert page.status_code == 200
-    assert f"{manager.full_name} changed this case" in page.text
+    assert f"{escape(manager.full_name)} changed this case" in page.text
     assert "Notifier: was School, now Health visitor" in page.text
     assert "Attendance – my new words" in page.text
     assert Case.objects.get().reason_for_referral == "Attendance"

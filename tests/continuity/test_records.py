@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.urls import resolve, reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from continuity import readonly, records
 from continuity.models import DowntimeRecord, NatureOfWork
@@ -401,7 +402,7 @@ def test_a_manager_marks_a_record_as_entered_from_its_page_and_undoes_it(client,
     assert record.entered_by == team.manager
     page = client.get(record_url("record", record))
     assert "Undo: not yet entered into Thrive" in page.text
-    assert team.manager.full_name in page.text
+    assert escape(team.manager.full_name) in page.text
 
     client.post(record_url("record_not_entered", record))
 
