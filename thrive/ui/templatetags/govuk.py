@@ -10,10 +10,12 @@ A builtin template library (settings TEMPLATES OPTIONS builtins), so no {% load 
     {{ value|uk_date }}      -> 10-Aug-2021
     {{ value|uk_datetime }}  -> 10-Aug-2021 14:05 (Europe/London)
 
-The markup follows node_modules/govuk-frontend/dist/govuk/components/*/template.njk and lives in
-templates/components/govuk_*.html, rendered with autoescaping: labels, hints, values and error
-messages are escaped unless they are already SafeStrings (for example a help_text built with
-format_html).
+The markup follows node_modules/govuk-frontend/dist/govuk/components/*/template.njk. A field's
+label, hint, error message and attributes, the text input and the select are written here in
+Python (they are the filter form above every list, where an {% include %} a part cost more
+than the rest of the page); the other components live in templates/components/govuk_*.html,
+given those parts. Labels, hints, values and error messages are escaped unless they are
+already SafeStrings (for example a help_text built with format_html).
 """
 
 import datetime as dt
@@ -25,7 +27,7 @@ from django.forms.boundfield import BoundField
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 from thrive.ui.govuk_forms import DATE_PARTS, GovukDateWidget
 
@@ -190,9 +192,119 @@ def govuk_field(
         "value": context.get("value"),
     }
     builder = _BUILDERS.get(kind, _build_other)
-    template_name = builder(ctx, field, context, attrs, autocomplete=autocomplete)
+    component = builder(ctx, field, context, attrs, autocomplete=autocomplete)
     ctx.setdefault("attrs", _attr_list(attrs))
-    return render_to_string(f"components/govuk_{template_name}.html", ctx)
+    if component in _WRITTEN:  # the filter forms' fields, on every list: written here
+        return _WRITTEN[component](ctx)
+    ctx["label_html"] = mark_safe(_label_html(ctx))  # noqa: S308 (escaped there)
+    ctx["hint_html"] = mark_safe(_hint_html(ctx))  # noqa: S308
+    ctx["error_html"] = mark_safe(_error_html(ctx))  # noqa: S308
+    ctx["attrs_html"] = mark_safe(_attrs_html(ctx["attrs"]))  # noqa: S308
+    return render_to_string(f"components/govuk_{component}.html", ctx)
+
+
+# --- Markup written in Python -------------------------------------------------------------------
+# The parts every field has (label, hint, error message, extra attributes) and the two
+# components of the filter forms above every list (text input, select), as the GOV.UK
+# templates lay them out: an {% include %} per part cost more than the rest of a list's page.
+# The other components are templates (templates/components/govuk_*.html) given these parts.
+
+
+def _text(value) -> str:
+    """`value` as {{ value }} writes it: escaped unless already safe."""
+    return str(conditional_escape(value))
+
+
+def _formatted(value) -> str:
+    """`value` as {{ value|stringformat:"s" }} writes it."""
+    text = "%s" % (value,)  # noqa: UP031 (the filter's own formatting)
+    return text if isinstance(value, SafeData) else escape(text)
+
+
+def _attrs_html(attrs) -> str:
+    return "".join(
+        f" {_text(name)}" if value is True else f' {_text(name)}="{_formatted(value)}"'
+        for name, value in attrs
+    )
+
+
+def _label_html(ctx) -> str:
+    if not ctx["label"]:
+        return ""
+    text = _text(ctx["label"]) + (" (optional)" if ctx["optional"] else "")
+    label_class, fid = _text(ctx["label_class"]), _text(ctx["id"])
+    if ctx["is_page_heading"]:
+        return (
+            f'<h1 class="govuk-label-wrapper">\n    <label class="{label_class}" for="{fid}">'
+            f"\n      {text}\n    </label>\n  </h1>"
+        )
+    return f'<label class="{label_class}" for="{fid}">\n    {text}\n  </label>'
+
+
+def _hint_html(ctx) -> str:
+    if not ctx["hint"]:
+        return ""
+    return (
+        f'<div id="{_text(ctx["hint_id"])}" class="govuk-hint">\n    {_text(ctx["hint"])}\n  </div>'
+    )
+
+
+def _error_html(ctx) -> str:
+    if not ctx["errors"]:
+        return ""
+    errors = "<br>".join(_text(error) for error in ctx["errors"])
+    return (
+        f'<p id="{_text(ctx["error_id"])}" class="govuk-error-message">\n'
+        f'    <span class="govuk-visually-hidden">Error:</span> {errors}\n  </p>'
+    )
+
+
+def _group_html(ctx, control: str) -> SafeString:
+    """The form group around a field's control: label, hint and error message above it."""
+    error_class = " govuk-form-group--error" if ctx["errors"] else ""
+    return mark_safe(  # noqa: S308 (every value escaped above)
+        f'<div class="govuk-form-group{error_class}">\n  {_label_html(ctx)}\n'
+        f"  {_hint_html(ctx)}\n  {_error_html(ctx)}\n  {control}\n</div>\n"
+    )
+
+
+def _control_attrs(ctx, name: str, error_class: str) -> str:
+    """class, id and name (the component's own class, the field's classes, the error's)."""
+    classes = f" {_text(ctx['classes'])}" if ctx["classes"] else ""
+    error = f" {error_class}" if ctx["errors"] else ""
+    return f'class="{name}{classes}{error}" id="{_text(ctx["id"])}" name="{_text(ctx["name"])}"'
+
+
+def _described_by(ctx) -> str:
+    return f' aria-describedby="{_text(ctx["described_by"])}"' if ctx["described_by"] else ""
+
+
+def _input_html(ctx) -> SafeString:
+    value = "" if ctx["value"] is None else f' value="{_formatted(ctx["value"])}"'
+    control = (
+        f"<input {_control_attrs(ctx, 'govuk-input', 'govuk-input--error')}"
+        f' type="{_text(ctx["type"])}"{value}{_described_by(ctx)}{_attrs_html(ctx["attrs"])}>'
+    )
+    return _group_html(ctx, control)
+
+
+def _select_html(ctx) -> SafeString:
+    options = []
+    for group in ctx["groups"]:
+        if group["label"]:
+            options.append(f'<optgroup label="{_text(group["label"])}">\n    ')
+        options.extend(f"{option}\n    " for option in group["options"])
+        if group["label"]:
+            options.append("</optgroup>\n    ")
+    control = (
+        f"<select {_control_attrs(ctx, 'govuk-select', 'govuk-select--error')}"
+        f"{_described_by(ctx)}{_attrs_html(ctx['attrs'])}>\n    {''.join(options)}\n"
+        "  </select>"
+    )
+    return _group_html(ctx, control)
+
+
+_WRITTEN = {"input": _input_html, "select": _select_html}
 
 
 def _build_input(ctx, field, context, attrs, **kwargs):
@@ -320,7 +432,7 @@ def _build_choices(ctx, field, context, attrs, **kwargs):
                 "value": option["value"],
                 "label": option["label"],
                 "checked": option["selected"],
-                "attrs": _attr_list(option["attrs"]),
+                "attrs_html": mark_safe(_attrs_html(_attr_list(option["attrs"]))),  # noqa: S308
             }
         )
     ctx["items"] = items
@@ -357,7 +469,7 @@ def _build_date(ctx, field, context, attrs, autocomplete=None, **kwargs):
                 "value": subwidget["value"],
                 "width": 4 if part == "year" else 2,
                 "error": part in error_parts,
-                "attrs": _attr_list(sub_attrs),
+                "attrs_html": mark_safe(_attrs_html(_attr_list(sub_attrs))),  # noqa: S308
             }
         )
     ctx["items"] = items
