@@ -286,6 +286,33 @@ class PossibleDuplicate(models.Model):
         return f"{self.sha256[:10]} on {self.cases} cases"
 
 
+class DistrictDuplicate(models.Model):
+    """A PossibleDuplicate's live documents on one district's cases: an EHPS officer's
+    Possible duplicate documents walks these in fingerprint order for a page, instead of every
+    repeated fingerprint of every service with a case in the district. A fingerprint with no
+    document in the district has no row there."""
+
+    district = models.CharField(max_length=30)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+", db_index=False)
+    sha256 = models.CharField(max_length=64)
+    documents = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # Also the walk: a district's fingerprints in order, with their documents.
+            models.UniqueConstraint(
+                fields=["district", "sha256", "service"], name="district_duplicate_once"
+            )
+        ]
+        indexes = [
+            # A service's rows, recounted with its fingerprints.
+            models.Index(fields=["service", "sha256"], name="district_duplicate_service")
+        ]
+
+    def __str__(self):
+        return f"{self.sha256[:10]} in {self.district}: {self.documents} document(s)"
+
+
 class ServiceDocumentCount(models.Model):
     """A service's totals, for the reports' page counts: its live documents (Latest Documents
     Uploaded), its cases with live documents (Documents by case) and its live documents whose
@@ -304,12 +331,15 @@ class ServiceDocumentCount(models.Model):
 
 class DistrictDocumentCount(models.Model):
     """A district's totals, for an EHPS officer's reports' page counts: the live documents on
-    its cases (Latest Documents Uploaded) and its cases with live documents (Documents by
-    case). Moved with the cases' rows by documents/counts.py."""
+    its cases (Latest Documents Uploaded), its cases with live documents (Documents by case)
+    and the live documents on its cases whose file is on more than one case of their service
+    (Possible duplicate documents). Moved with the cases' and fingerprints' rows by
+    documents/counts.py."""
 
     district = models.CharField(max_length=30, primary_key=True)
     documents = models.PositiveIntegerField(default=0)
     cases = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
 
     def __str__(self):
         return f"{self.district}: {self.documents} document(s)"

@@ -4,10 +4,11 @@ the bin. Registered into cases.reports.REPORTS (see DocumentsConfig.ready), so t
 the same Reports index."""
 
 import functools
+import operator
 from datetime import UTC, datetime
 from urllib.parse import quote
 
-from django.db.models import Exists, OuterRef, Subquery, Value
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -27,7 +28,7 @@ from thrive.ui.tables import (
 )
 
 from .counts import district_total, service_total
-from .models import CaseDocumentCount, Document, PossibleDuplicate
+from .models import CaseDocumentCount, DistrictDuplicate, Document, PossibleDuplicate
 
 
 def _url(name: str, document) -> str:
@@ -126,12 +127,40 @@ def _managed_total(user, total: str):
     if user.has_role(Role.SERVICE_MANAGER):
         return functools.partial(service_total, services, total) if services else None
     districts = only_districts(user)
-    if districts and total in ("documents", "cases"):
+    if districts:
         return functools.partial(district_total, districts, total)
     return None
 
 
 LATEST_BY_CASES = 10_000  # documents deep: beyond, the cases' ids would be a long list
+DUPLICATES_BY_FINGERPRINTS = 10_000  # the same for an officer's possible duplicates
+
+
+def _first_duplicates(districts: list[str], upto: int) -> Q:
+    """The districts' first `upto` possible duplicates in fingerprint order and the
+    documents that tie with them, as each service's fingerprints: the kept district rows in
+    that order (at most `upto`, each a document or more) until their documents reach `upto`,
+    and the rows of the last fingerprint's other services. A page then reads only those
+    documents (by the fingerprint index), not those of every repeated fingerprint of every
+    service with a case in the district (1,822 documents at 1,000,000 cases)."""
+    rows = DistrictDuplicate.objects.filter(district__in=districts).order_by("sha256", "service")
+    found: dict[int, list[str]] = {}
+    total, last, read = 0, None, 0
+    for service, sha256, documents in rows.values_list("service", "sha256", "documents")[:upto]:
+        if total >= upto and sha256 != last:
+            break
+        found.setdefault(service, []).append(sha256)
+        total, last, read = total + documents, sha256, read + 1
+    else:
+        if read == upto:  # the last fingerprint may have rows past those read: read them all
+            for service in rows.filter(sha256=last).values_list("service", flat=True):
+                if last not in found.get(service, []):
+                    found.setdefault(service, []).append(last)
+    return functools.reduce(
+        operator.or_,
+        (Q(service=service, sha256__in=fingerprints) for service, fingerprints in found.items()),
+        Q(pk__in=[]),
+    )
 
 
 def _latest_of_districts(documents, districts: list[str], upto: int):
@@ -348,11 +377,16 @@ def possible_duplicates(request):
     elif not services and (districts := only_districts(request.user)):
         # An EHPS officer: the repeated fingerprints of the services with a case in their
         # districts (found a probe a service), not of every service of the county.
-        here = Case.objects.services_of_districts(districts)
-        repeated = PossibleDuplicate.objects.filter(
-            service__in=here, service=OuterRef("service"), sha256=OuterRef("sha256")
-        )
-        duplicates = documents.filter(service__in=here).filter(Exists(repeated))
+        upto = _page_number(request) * PAGE_SIZE
+        a_page = request.GET.get("sort", "fingerprint") == "fingerprint"
+        if a_page and "export" not in request.GET and upto <= DUPLICATES_BY_FINGERPRINTS:
+            duplicates = documents.filter(_first_duplicates(districts, upto))
+        else:
+            here = Case.objects.services_of_districts(districts)
+            repeated = PossibleDuplicate.objects.filter(
+                service__in=here, service=OuterRef("service"), sha256=OuterRef("sha256")
+            )
+            duplicates = documents.filter(service__in=here).filter(Exists(repeated))
     else:
         repeated = PossibleDuplicate.objects.filter(
             service=OuterRef("service"), sha256=OuterRef("sha256")

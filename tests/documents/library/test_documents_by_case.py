@@ -231,3 +231,48 @@ def test_an_ehps_officer_sees_the_possible_duplicates_on_their_districts_cases(
     assert page.count("-010126-Document") == 2
     assert first.thrive_id in page and second.thrive_id in page
     assert not any(case.thrive_id in page for case in there)
+
+
+def test_an_ehps_officers_possible_duplicates_are_read_a_page_of_fingerprints_at_a_time(
+    client, ashford, officer
+):
+    from thrive.models import District
+
+    from ...factories import ServiceFactory
+
+    cases = [make_case(ashford, referred_by=officer) for _ in range(3)]
+    # 50 files on two cases each, a fifth of them on a third: 110 possible duplicates, and
+    # 20 files on one case only, which are not.
+    duplicates = []
+    for number in range(50):
+        for case in cases if number % 5 == 0 else cases[:2]:
+            duplicates.append(make_document(case, content=f"file {number}".encode()))
+    for number in range(20):
+        make_document(cases[2], content=f"single {number}".encode())
+    # Another service of the district holds one of the files twice: its two are listed too,
+    # with the first service's, in the same place of the order.
+    neighbour = ServiceFactory(district=ashford.district)
+    duplicates += [make_document(make_case(neighbour), content=b"file 7") for _ in range(2)]
+    elsewhere = ServiceFactory(district=District.CANTERBURY)
+    for _ in range(2):  # another district's: never the officer's
+        make_document(make_case(elsewhere), content=b"file 8")
+    in_order = sorted(duplicates, key=lambda d: (d.sha256, d.pk))
+    client.force_login(officer)
+    url = reverse("cases:report", args=["possible-duplicates"])
+
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url).content.decode()
+    read = _document_queries(queries)
+    pages = [first] + [client.get(url, {"page": n}).content.decode() for n in (2, 3)]
+
+    assert "Count: 112" in first  # the district's kept total, not a count of its documents
+    assert not [sql for sql in read if "COUNT(" in sql.upper()]
+    [listing] = read
+    assert '"documents_document"."sha256" IN (' in listing  # the page's fingerprints only
+    assert [_newest_first(page, duplicates) for page in pages] == [
+        in_order[:50],
+        in_order[50:100],
+        in_order[100:],
+    ]
+    download = client.get(url, {"export": "possible-duplicates", "format": "csv"})
+    assert len(b"".join(download.streaming_content).decode().splitlines()) == 1 + 112
