@@ -19,6 +19,7 @@ already SafeStrings (for example a help_text built with format_html).
 """
 
 import datetime as dt
+import html
 from zoneinfo import ZoneInfo
 
 from django import forms, template
@@ -379,13 +380,12 @@ def _widget_option_html(option) -> SafeString:
     )
 
 
-def _option_html(value: str, label, selected: bool) -> SafeString:
-    """One <option>, as a string: built here rather than by an {% include %} (or a
-    format_html) per option, as a Name of Worker filter lists a few hundred people."""
+def _option_html(value: str, label, selected: bool) -> str:
+    """One <option>, its value and label escaped: built here rather than by an {% include %}
+    (or a format_html) per option, as a Name of Worker filter lists a few hundred people."""
     chosen = " selected" if selected else ""
-    return mark_safe(  # noqa: S308 (value and label escaped here)
-        f'<option value="{escape(value)}"{chosen}>{conditional_escape(label)}</option>'
-    )
+    label = html.escape(label) if type(label) is str else conditional_escape(label)
+    return f'<option value="{html.escape(value)}"{chosen}>{label}</option>'
 
 
 def _build_select(ctx, field, context, attrs, **kwargs):
@@ -507,6 +507,8 @@ def _error_items(form):
         return items
     items = [{"text": error, "href": None} for error in form.non_field_errors()]
     for bound_field in form:
+        if not bound_field.errors:
+            continue
         anchor = error_anchor(bound_field)
         items.extend(
             {"text": error, "href": f"#{anchor}" if anchor else None}
