@@ -113,6 +113,16 @@ def test_columns_sort_both_ways(client, ashford, officer, manager):
     assert rows_of(down) == [newer.thrive_id, older.thrive_id]
     header = next(h for h in up.context["headers"] if h["label"] == "Family second name(s)")
     assert header["aria_sort"] == "ascending"
+    # The header row says so, and its link sorts the other way; the others sort by theirs.
+    assert (
+        '<th scope="col" class="govuk-table__header" aria-sort="ascending"><a class="govuk-link'
+        ' govuk-link--no-visited-state thrive-sort" href="?sort=-family">Family second name(s)'
+        "</a></th>"
+    ) in up.text
+    assert (
+        'aria-sort="none"><a class="govuk-link govuk-link--no-visited-state thrive-sort"'
+        ' href="?sort=thrive_id">Thrive ID</a>' in up.text
+    )
 
 
 def test_cases_requiring_action_oldest_referral_first_with_age(client, ashford, officer, manager):
