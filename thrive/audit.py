@@ -33,15 +33,17 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         organisation = organisation or _organisation_of(obj)
-    if organisation is None and user is not None:
-        organisation = user.organisation
+    if organisation is not None:
+        organisation_id = organisation.pk
+    else:  # the person's own, by its key: no query for the organisation itself
+        organisation_id = user.organisation_id if user is not None else None
     event = AuditEvent(
         user=user,
         username=user.username if user else "",
         action=action,
         object_type=object_type,
         object_id=object_id,
-        organisation=organisation,
+        organisation_id=organisation_id,
         request_id=getattr(request, "request_id", "") if request else "",
         ip_address=client_address(request) if request else None,
         note=note[:200],

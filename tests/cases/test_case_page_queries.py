@@ -15,10 +15,10 @@ def test_the_case_page_loads_its_people_in_one_query(
 
     # The session (unless it is cached), the person with their roles; the case (with its
     # service, provider and outcome) and the four people it names in one query; the
-    # person's memberships (prefetched for the actions), their organisation and the audit
-    # event recording the view; the timeline (its audit events and its case notes), key
-    # reasons and documents.
-    with django_assert_num_queries(session_queries() + 10):
+    # person's memberships (prefetched for the actions) and the audit event recording the
+    # view (their organisation by its key, not read); the timeline (its audit events and its
+    # case notes), key reasons and documents.
+    with django_assert_num_queries(session_queries() + 9):
         page = client.get(url)
 
     assert page.status_code == 200

@@ -79,10 +79,10 @@ def test_csv_downloads_read_the_same_few_queries_whatever_the_length(
     client.get(reverse("cases:managers_area"))  # the read-only mode lookup, cached from here
 
     # The session (unless it is cached), the person with their roles, the Name of Worker
-    # choices, the audit event (and the person's organisation it records), the row count (is
-    # it too long for a request?), the rows as plain values and the documents of each chunk
-    # of 5,000 rows.
-    with django_assert_num_queries(session_queries() + 7):
+    # choices, the audit event (recording the person's organisation by its key), the row
+    # count (is it too long for a request?), the rows as plain values and the documents of
+    # each chunk of 5,000 rows.
+    with django_assert_num_queries(session_queries() + 6):
         rows = _csv_rows(client.get(reverse("cases:managers_area"), MANAGERS_AREA_CSV))
 
     assert len(rows) == 121
